@@ -1,0 +1,188 @@
+import { RollingWindow, TailCalibrator, logScore } from '../core/stats.js';
+import { WindowForecaster, type Normalization, type ForecasterShape } from './window-forecaster.js';
+import type { tf } from '../backend.js';
+
+export interface DetectorConfig extends ForecasterShape {
+  /** Samples seen before the first fit of an untrained detector. */
+  warmup: number;
+  /** Refit on recent history every N samples (0: never), so the model follows slow drift. */
+  refitEvery: number;
+  historySize: number;
+  maxSteps: number;
+  maxEpochs: number;
+  /** Samples of short-term score means kept to calibrate against. */
+  calibrationSize: number;
+  shortWindow: number;
+  /** Samples of raw values the statistical stage compares against. */
+  statWindow: number;
+  threshold: number;
+  /** After a detection, further scores are damped for this many samples: one event, one alarm. */
+  suppress: number;
+  rateWindow: number;
+  /** Which stages vote; ablations in docs/models.md use 'model' and 'stat'. */
+  stages: 'both' | 'model' | 'stat';
+  seed: number;
+}
+
+export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
+  dims: 1,
+  window: 12,
+  hidden: [32, 16],
+  timeFeatures: true,
+  warmup: 400,
+  refitEvery: 2000,
+  historySize: 3000,
+  maxSteps: 300,
+  maxEpochs: 40,
+  calibrationSize: 2000,
+  shortWindow: 6,
+  statWindow: 600,
+  threshold: 0.5,
+  suppress: 60,
+  rateWindow: 100,
+  stages: 'both',
+  seed: 7,
+};
+
+export interface DetectorResult {
+  score: number;
+  anomalous: boolean;
+  anomalyRate: number;
+}
+
+export interface DetectorState {
+  config: DetectorConfig;
+  normalization: Normalization;
+  calibration: { errorMean: number; errorStd: number; threshold: number };
+  model: tf.Sequential;
+}
+
+export class StreamingAnomalyDetector {
+  readonly config: DetectorConfig;
+  private forecaster: WindowForecaster;
+  private fitted: boolean;
+  private rows: number[][] = [];
+  private times: number[] = [];
+  private sinceFit = 0;
+  private sinceFire = Number.POSITIVE_INFINITY;
+  private lastT = Number.NEGATIVE_INFINITY;
+  private last: DetectorResult = { score: 0, anomalous: false, anomalyRate: 0 };
+  private readonly errorCal: TailCalibrator;
+  private readonly statCals: TailCalibrator[];
+  private readonly statWindows: RollingWindow[];
+  private readonly flags: RollingWindow;
+
+  constructor(config: Partial<DetectorConfig> = {}, state?: DetectorState) {
+    this.config = { ...DEFAULT_DETECTOR_CONFIG, ...config, ...(state?.config ?? {}) };
+    const c = this.config;
+    this.forecaster = new WindowForecaster(c, state?.model, state?.normalization, c.seed);
+    this.fitted = state !== undefined;
+    const minHistory = Math.min(c.warmup, 100);
+    this.errorCal = new TailCalibrator(c.calibrationSize, c.shortWindow, minHistory);
+    if (state) this.errorCal.seed(new Array<number>(minHistory).fill(0).map((_, i) => state.calibration.errorMean + state.calibration.errorStd * (i % 2 ? 1 : -1)));
+    this.statCals = Array.from({ length: c.dims }, () => new TailCalibrator(c.calibrationSize, c.shortWindow, minHistory));
+    this.statWindows = Array.from({ length: c.dims }, () => new RollingWindow(c.statWindow));
+    this.flags = new RollingWindow(c.rateWindow);
+  }
+
+  static fromState(state: DetectorState, overrides: Partial<DetectorConfig> = {}): StreamingAnomalyDetector {
+    return new StreamingAnomalyDetector(overrides, { ...state, config: { ...state.config, ...overrides } });
+  }
+
+  get isFitted(): boolean {
+    return this.fitted;
+  }
+
+  /**
+   * Scores one sample using only this and earlier samples. Samples at or before the previous
+   * timestamp are ignored (duplicates from at-least-once delivery) and return the last result.
+   */
+  update(values: number[], timestampMs: number): DetectorResult {
+    const c = this.config;
+    if (values.length !== c.dims) throw new RangeError(`expected ${c.dims} values, got ${values.length}`);
+    if (!(timestampMs > this.lastT)) return this.last;
+    this.lastT = timestampMs;
+    const prev = this.rows[this.rows.length - 1];
+    // A missing reading is carried forward: it should neither alarm nor poison the model.
+    const row = values.map((v, d) => (Number.isFinite(v) ? v : (prev?.[d] ?? 0)));
+    this.rows.push(row);
+    this.times.push(timestampMs);
+
+    let statTail = 1;
+    for (let d = 0; d < c.dims; d++) {
+      const w = this.statWindows[d]!;
+      const sd = Math.max(w.std(), Math.abs(w.mean()) * 1e-3, 1e-9);
+      const dev = w.size >= 2 ? Math.abs(row[d]! - w.mean()) / sd : 0;
+      w.push(row[d]!);
+      statTail = Math.min(statTail, this.statCals[d]!.update(dev) * c.dims);
+    }
+
+    let modelTail = 1;
+    const end = this.rows.length - 1;
+    if (this.fitted && end >= c.window) modelTail = this.errorCal.update(this.forecaster.error(this.rows, this.times, end));
+
+    const modelScore = c.stages === 'stat' ? 0 : logScore(modelTail);
+    let score = Math.max(modelScore, c.stages === 'model' ? 0 : logScore(statTail));
+    if (this.sinceFire < c.suppress) score *= this.sinceFire / c.suppress;
+    const anomalous = score >= c.threshold;
+    this.sinceFire = anomalous ? 0 : this.sinceFire + 1;
+    this.flags.push(anomalous ? 1 : 0);
+
+    this.sinceFit++;
+    if (!this.fitted && this.rows.length >= c.warmup) this.fit();
+    else if (this.fitted && c.refitEvery > 0 && this.sinceFit >= c.refitEvery) this.fit();
+    this.trimHistory();
+
+    this.last = { score: Math.min(1, Math.max(0, score)), anomalous, anomalyRate: this.flags.mean() };
+    return this.last;
+  }
+
+  /** Fits on history the detector has already seen (or on rows passed in, for offline training). */
+  fit(rows: number[][] = this.rows, times: number[] = this.times, onEpoch?: (epoch: number, loss: number) => void): number[] {
+    const c = this.config;
+    const from = Math.max(0, rows.length - c.historySize);
+    const losses = this.forecaster.fit(rows.slice(from), times.slice(from), {
+      maxSteps: c.maxSteps,
+      maxEpochs: c.maxEpochs,
+      batchSize: 32,
+      learningRate: 0.003,
+      seed: c.seed,
+      ...(onEpoch ? { onEpoch } : {}),
+    });
+    this.fitted = losses.length > 0;
+    this.sinceFit = 0;
+    return losses;
+  }
+
+  /** Everything needed to restore this detector elsewhere (see artifacts.ts). */
+  exportState(): DetectorState {
+    const snap = this.errorCal.snapshot();
+    return {
+      config: this.config,
+      normalization: this.forecaster.norm,
+      calibration: { errorMean: snap.mean, errorStd: snap.std, threshold: this.config.threshold },
+      model: this.forecaster.tfModel,
+    };
+  }
+
+  /** Mean in-sample forecast error over rows, used to seed calibration of a pre-trained artifact. */
+  errorStats(rows: number[][], times: number[]): { mean: number; std: number } {
+    const errs: number[] = [];
+    for (let end = this.config.window; end < rows.length; end++) errs.push(this.forecaster.error(rows, times, end));
+    const mean = errs.reduce((s, v) => s + v, 0) / Math.max(1, errs.length);
+    const std = Math.sqrt(errs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, errs.length));
+    return { mean, std };
+  }
+
+  dispose(): void {
+    this.forecaster.dispose();
+  }
+
+  private trimHistory(): void {
+    const keep = Math.max(this.config.historySize, this.config.window + 1);
+    if (this.rows.length > 2 * keep) {
+      this.rows = this.rows.slice(-keep);
+      this.times = this.times.slice(-keep);
+    }
+  }
+}

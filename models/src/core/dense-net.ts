@@ -1,0 +1,131 @@
+import { tf } from '../backend.js';
+
+export interface MlpShape {
+  inputs: number;
+  hidden: number[];
+  outputs: number;
+}
+
+export function buildMlp(shape: MlpShape, seed = 7): tf.Sequential {
+  const model = tf.sequential();
+  shape.hidden.forEach((units, i) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
+        ...(i === 0 ? { inputShape: [shape.inputs] } : {}),
+      }),
+    );
+  });
+  model.add(tf.layers.dense({ units: shape.outputs, kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 99 }) }));
+  return model;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Deterministic shuffling so repeated runs and tests give the same model. */
+  seed?: number;
+  /** 'huber' keeps a few outliers in the training history from dominating the fit. */
+  loss?: 'mse' | 'huber';
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Synchronous mini-batch Adam. model.fit() is async, which would force the streaming detector's
+ * update() to be async too; optimizer.minimize runs in the caller's turn. Returns per-epoch losses.
+ */
+export function trainSync(model: tf.Sequential, x: Float32Array, y: Float32Array, rows: number, opts: TrainOptions): number[] {
+  const inDim = x.length / rows;
+  const outDim = y.length / rows;
+  const optimizer = tf.train.adam(opts.learningRate);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rand = mulberry32(opts.seed ?? 1);
+  const order = Array.from({ length: rows }, (_, i) => i);
+  const losses: number[] = [];
+  const bx = new Float32Array(opts.batchSize * inDim);
+  const by = new Float32Array(opts.batchSize * outDim);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    let sum = 0;
+    let batches = 0;
+    for (let start = 0; start < rows; start += opts.batchSize) {
+      const n = Math.min(opts.batchSize, rows - start);
+      for (let k = 0; k < n; k++) {
+        const r = order[start + k]!;
+        bx.set(x.subarray(r * inDim, (r + 1) * inDim), k * inDim);
+        by.set(y.subarray(r * outDim, (r + 1) * outDim), k * outDim);
+      }
+      const cost = tf.tidy(() => {
+        const xt = tf.tensor2d(bx.subarray(0, n * inDim), [n, inDim]);
+        const yt = tf.tensor2d(by.subarray(0, n * outDim), [n, outDim]);
+        return optimizer.minimize(() => {
+          const pred = model.apply(xt) as tf.Tensor;
+          return opts.loss === 'huber' ? tf.losses.huberLoss(yt, pred) : tf.losses.meanSquaredError(yt, pred);
+        }, true, vars);
+      });
+      if (cost) {
+        sum += cost.dataSync()[0]!;
+        cost.dispose();
+      }
+      batches++;
+    }
+    const loss = sum / Math.max(1, batches);
+    losses.push(loss);
+    opts.onEpoch?.(epoch, loss);
+  }
+  optimizer.dispose();
+  return losses;
+}
+
+/**
+ * Plain-JS copy of a trained relu MLP. Scoring one sample through tfjs costs a kernel dispatch per
+ * layer (~0.1 ms each); a network this small runs in microseconds as typed-array loops.
+ */
+export class DenseMirror {
+  private readonly layers: Array<{ w: Float32Array; b: Float32Array; inDim: number; outDim: number }>;
+
+  constructor(model: tf.LayersModel) {
+    const tensors = model.getWeights();
+    this.layers = [];
+    for (let i = 0; i < tensors.length; i += 2) {
+      const w = tensors[i]!;
+      const b = tensors[i + 1]!;
+      const [inDim, outDim] = w.shape as [number, number];
+      this.layers.push({ w: w.dataSync() as Float32Array, b: b.dataSync() as Float32Array, inDim, outDim });
+    }
+  }
+
+  forward(input: Float32Array): Float32Array {
+    let cur = input;
+    this.layers.forEach((layer, li) => {
+      const out = new Float32Array(layer.outDim);
+      out.set(layer.b);
+      for (let i = 0; i < layer.inDim; i++) {
+        const v = cur[i]!;
+        if (v === 0) continue;
+        const row = i * layer.outDim;
+        for (let o = 0; o < layer.outDim; o++) out[o]! += v * layer.w[row + o]!;
+      }
+      if (li < this.layers.length - 1) for (let o = 0; o < out.length; o++) if (out[o]! < 0) out[o] = 0;
+      cur = out;
+    });
+    return cur;
+  }
+}

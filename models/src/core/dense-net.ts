@@ -72,14 +72,15 @@ export function trainSync(model: tf.Sequential, x: Float32Array, y: Float32Array
         bx.set(x.subarray(r * inDim, (r + 1) * inDim), k * inDim);
         by.set(y.subarray(r * outDim, (r + 1) * outDim), k * outDim);
       }
-      const cost = tf.tidy(() => {
-        const xt = tf.tensor2d(bx.subarray(0, n * inDim), [n, inDim]);
-        const yt = tf.tensor2d(by.subarray(0, n * outDim), [n, outDim]);
-        return optimizer.minimize(() => {
-          const pred = model.apply(xt) as tf.Tensor;
-          return opts.loss === 'huber' ? tf.losses.huberLoss(yt, pred) : tf.losses.meanSquaredError(yt, pred);
-        }, true, vars);
-      });
+      const xt = tf.tensor2d(bx.subarray(0, n * inDim), [n, inDim]);
+      const yt = tf.tensor2d(by.subarray(0, n * outDim), [n, outDim]);
+      // minimize() runs the loss inside its own tidy and disposes the gradients.
+      const cost = optimizer.minimize(() => {
+        const pred = model.apply(xt) as tf.Tensor;
+        return opts.loss === 'huber' ? tf.losses.huberLoss(yt, pred) : tf.losses.meanSquaredError(yt, pred);
+      }, true, vars);
+      xt.dispose();
+      yt.dispose();
       if (cost) {
         sum += cost.dataSync()[0]!;
         cost.dispose();

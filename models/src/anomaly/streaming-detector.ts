@@ -54,7 +54,7 @@ export interface DetectorState {
   config: DetectorConfig;
   normalization: Normalization;
   calibration: { errorMean: number; errorStd: number; threshold: number };
-  model: tf.Sequential;
+  model: tf.LayersModel;
 }
 
 export class StreamingAnomalyDetector {

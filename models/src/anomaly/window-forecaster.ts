@@ -4,6 +4,13 @@ import { buildMlp, trainSync, DenseMirror } from '../core/dense-net.js';
 export interface Normalization {
   center: number[];
   scale: number[];
+  /** Per-metric forecast residual spread on training data: errors are measured in these units. */
+  residual?: number[];
+  /**
+   * Which time features were fitted: [daily, weekly]. A cycle the training history has not seen
+   * twice cannot be learned, only memorised, and would make later forecasts extrapolate.
+   */
+  cycles?: [boolean, boolean];
 }
 
 export interface ForecasterShape {
@@ -27,13 +34,13 @@ const DAY = 86_400_000;
 const TIME_FEATURES = 4;
 
 /** Hour-of-day and day-of-week as points on circles: scanner load and NAB's traffic series are daily/weekly. */
-export function timeFeatures(t: number, out: Float32Array, offset: number): void {
+export function timeFeatures(t: number, out: Float32Array, offset: number, cycles: [boolean, boolean] = [true, true]): void {
   const day = (t % DAY) / DAY;
   const week = ((t / DAY + 3) % 7) / 7;
-  out[offset] = Math.sin(2 * Math.PI * day);
-  out[offset + 1] = Math.cos(2 * Math.PI * day);
-  out[offset + 2] = Math.sin(2 * Math.PI * week);
-  out[offset + 3] = Math.cos(2 * Math.PI * week);
+  out[offset] = cycles[0] ? Math.sin(2 * Math.PI * day) : 0;
+  out[offset + 1] = cycles[0] ? Math.cos(2 * Math.PI * day) : 0;
+  out[offset + 2] = cycles[1] ? Math.sin(2 * Math.PI * week) : 0;
+  out[offset + 3] = cycles[1] ? Math.cos(2 * Math.PI * week) : 0;
 }
 
 export function fitNormalization(rows: number[][], dims: number): Normalization {
@@ -54,18 +61,18 @@ export function fitNormalization(rows: number[][], dims: number): Normalization 
 /** A learned one-step-ahead forecaster over a sliding window of normalized vectors. */
 export class WindowForecaster {
   readonly inputSize: number;
-  private model: tf.Sequential;
+  private model: tf.LayersModel;
   private mirror: DenseMirror;
   norm: Normalization;
 
-  constructor(readonly shape: ForecasterShape, model?: tf.Sequential, norm?: Normalization, seed = 7) {
+  constructor(readonly shape: ForecasterShape, model?: tf.LayersModel, norm?: Normalization, seed = 7) {
     this.inputSize = shape.window * shape.dims + (shape.timeFeatures ? TIME_FEATURES : 0);
     this.model = model ?? buildMlp({ inputs: this.inputSize, hidden: shape.hidden, outputs: shape.dims }, seed);
     this.mirror = new DenseMirror(this.model);
     this.norm = norm ?? { center: new Array<number>(shape.dims).fill(0), scale: new Array<number>(shape.dims).fill(1) };
   }
 
-  get tfModel(): tf.Sequential {
+  get tfModel(): tf.LayersModel {
     return this.model;
   }
 
@@ -82,7 +89,7 @@ export class WindowForecaster {
       const row = rows[end - window + k]!;
       for (let d = 0; d < dims; d++) out[k * dims + d] = this.normalize(row[d]!, d);
     }
-    if (this.shape.timeFeatures) timeFeatures(times[end]!, out, window * dims);
+    if (this.shape.timeFeatures) timeFeatures(times[end]!, out, window * dims, this.norm.cycles ?? [false, false]);
     return out;
   }
 
@@ -90,12 +97,15 @@ export class WindowForecaster {
     return this.mirror.forward(input);
   }
 
-  /** Normalized RMS forecast error of row `end`. */
+  /**
+   * RMS over metrics of the forecast error in residual units: a metric the model predicts tightly
+   * counts more when it strays than a naturally noisy one.
+   */
   error(rows: ArrayLike<number[]>, times: ArrayLike<number>, end: number): number {
     const pred = this.predict(this.input(rows, times, end));
     const row = rows[end]!;
     let sum = 0;
-    for (let d = 0; d < this.shape.dims; d++) sum += (this.normalize(row[d]!, d) - pred[d]!) ** 2;
+    for (let d = 0; d < this.shape.dims; d++) sum += ((this.normalize(row[d]!, d) - pred[d]!) / (this.norm.residual?.[d] ?? 1)) ** 2;
     return Math.sqrt(sum / this.shape.dims);
   }
 
@@ -104,7 +114,8 @@ export class WindowForecaster {
     const { window, dims } = this.shape;
     const n = rows.length - window;
     if (n < 8) return [];
-    this.norm = fitNormalization(rows, dims);
+    const span = times[times.length - 1]! - times[0]!;
+    this.norm = { ...fitNormalization(rows, dims), cycles: [span >= 2 * DAY, span >= 14 * DAY] };
     const x = new Float32Array(n * this.inputSize);
     const y = new Float32Array(n * dims);
     for (let i = 0; i < n; i++) {
@@ -123,6 +134,13 @@ export class WindowForecaster {
       ...(opts.onEpoch ? { onEpoch: opts.onEpoch } : {}),
     });
     this.mirror = new DenseMirror(this.model);
+    const residual = new Array<number>(dims).fill(0);
+    for (let i = 0; i < n; i++) {
+      const pred = this.predict(x.subarray(i * this.inputSize, (i + 1) * this.inputSize));
+      for (let d = 0; d < dims; d++) residual[d]! += (y[i * dims + d]! - pred[d]!) ** 2;
+    }
+    // The floor stops a perfectly learned (e.g. flat) metric from turning rounding noise into alarms.
+    this.norm = { ...this.norm, residual: residual.map((r) => Math.max(Math.sqrt(r / n), 0.1)) };
     return losses;
   }
 

@@ -4,6 +4,8 @@ export interface MlpShape {
   inputs: number;
   hidden: number[];
   outputs: number;
+  /** Dropout after each hidden layer; regularises the RUL net, which overfits 80 engines. */
+  dropout?: number;
 }
 
 export function buildMlp(shape: MlpShape, seed = 7): tf.Sequential {
@@ -17,6 +19,7 @@ export function buildMlp(shape: MlpShape, seed = 7): tf.Sequential {
         ...(i === 0 ? { inputShape: [shape.inputs] } : {}),
       }),
     );
+    if (shape.dropout) model.add(tf.layers.dropout({ rate: shape.dropout, seed: seed + i }));
   });
   model.add(tf.layers.dense({ units: shape.outputs, kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 99 }) }));
   return model;
@@ -48,7 +51,7 @@ function mulberry32(seed: number): () => number {
  * Synchronous mini-batch Adam. model.fit() is async, which would force the streaming detector's
  * update() to be async too; optimizer.minimize runs in the caller's turn. Returns per-epoch losses.
  */
-export function trainSync(model: tf.Sequential, x: Float32Array, y: Float32Array, rows: number, opts: TrainOptions): number[] {
+export function trainSync(model: tf.LayersModel, x: Float32Array, y: Float32Array, rows: number, opts: TrainOptions): number[] {
   const inDim = x.length / rows;
   const outDim = y.length / rows;
   const optimizer = tf.train.adam(opts.learningRate);
@@ -76,7 +79,7 @@ export function trainSync(model: tf.Sequential, x: Float32Array, y: Float32Array
       const yt = tf.tensor2d(by.subarray(0, n * outDim), [n, outDim]);
       // minimize() runs the loss inside its own tidy and disposes the gradients.
       const cost = optimizer.minimize(() => {
-        const pred = model.apply(xt) as tf.Tensor;
+        const pred = model.apply(xt, { training: true }) as tf.Tensor;
         return opts.loss === 'huber' ? tf.losses.huberLoss(yt, pred) : tf.losses.meanSquaredError(yt, pred);
       }, true, vars);
       xt.dispose();

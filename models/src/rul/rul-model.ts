@@ -8,6 +8,7 @@ export interface RulConfig {
   /** Targets are capped here: early in life the remaining life is not observable from wear. */
   cap: number;
   hidden: number[];
+  dropout: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -20,6 +21,7 @@ export const DEFAULT_RUL_CONFIG: RulConfig = {
   window: 30,
   cap: 125,
   hidden: [64, 32],
+  dropout: 0.2,
   epochs: 40,
   batchSize: 128,
   learningRate: 0.002,
@@ -31,7 +33,7 @@ export interface RulState {
   config: RulConfig;
   columns: number[];
   normalization: Normalization;
-  model: tf.Sequential;
+  model: tf.LayersModel;
 }
 
 function correlation(a: number[], b: number[]): number {
@@ -81,7 +83,7 @@ export class RulModel {
     const center = columns.map((c) => allRows.reduce((s, r) => s + r[c]!, 0) / allRows.length);
     const scale = columns.map((c, k) => Math.sqrt(allRows.reduce((s, r) => s + (r[c]! - center[k]!) ** 2, 0) / allRows.length) || 1);
     const inputs = config.window * columns.length;
-    const model = buildMlp({ inputs, hidden: config.hidden, outputs: 1 }, config.seed);
+    const model = buildMlp({ inputs, hidden: config.hidden, outputs: 1, dropout: config.dropout }, config.seed);
     const rm = new RulModel({ config, columns, normalization: { center, scale }, model });
     const samples = units.reduce((s, u) => s + u.rows.length, 0);
     const x = new Float32Array(samples * inputs);

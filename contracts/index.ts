@@ -1,0 +1,6 @@
+export * from './common.js';
+export * from './telemetry.js';
+export * from './topics.js';
+export * from './alerts.js';
+export * from './health.js';
+export type * from './socket-events.js';

@@ -1,0 +1,13 @@
+// `npm start`: installs the Debian packages Gantry runs (InfluxDB, Mosquitto clients) when missing, builds
+// the dashboard if needed, then starts the whole platform with a simulated fleet so the dashboard is alive.
+// Any GANTRY_* variable still applies (set GANTRY_SIMULATOR_ENABLED=false for a real fleet).
+import { BINARIES, ensureBinaries } from '../server/services/system-packages.js';
+import { buildWebIfStale } from './build-web.js';
+
+const say = (l: string) => process.stdout.write(`${l}\n`);
+say('[gantry] checking system packages (influxdb, mosquitto-clients)…');
+ensureBinaries([BINARIES.influxd, BINARIES.mosquittoPub], say);
+buildWebIfStale(say);
+process.env.GANTRY_SIMULATOR_ENABLED ??= 'true';
+say(`[gantry] starting: private InfluxDB, embedded MQTT broker, collectors, server${process.env.GANTRY_SIMULATOR_ENABLED === 'true' ? ', simulated fleet' : ''}`);
+await import('../server/main.js');

@@ -1,0 +1,31 @@
+// `npm test`: installs the Debian packages the tests run for real (InfluxDB, Mosquitto, Chromium, Orthanc,
+// DCMTK) when missing, builds the dashboard, then runs every *.test.ts with node's test runner. Each test
+// file starts the private services it needs on free ports and removes them afterwards.
+// Pass paths or a substring filter: `npm test -- test/telemetry`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BINARIES, ensureBinaries } from '../server/services/system-packages.js';
+import { buildWebIfStale } from './build-web.js';
+
+const say = (l: string) => process.stdout.write(`${l}\n`);
+say('[gantry] checking system packages for the tests (influxdb, mosquitto, chromium, orthanc, dcmtk)…');
+ensureBinaries(Object.values(BINARIES), say);
+buildWebIfStale(say);
+
+function find(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.') || e.name === 'data' || e.name === 'dist') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...find(p));
+    else if (e.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = ['test', 'e2e'].flatMap((d) => find(d)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+say(`[gantry] running ${files.length} test files`);
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(res.status ?? 1);

@@ -1,0 +1,125 @@
+// Composition root: starts the services Gantry depends on (private or configured InfluxDB, embedded or
+// configured broker), then the write path, collectors, rules and the HTTP/Socket.IO server, and stops them
+// in reverse order. Nothing here is global: tests start several platforms side by side.
+import { join, resolve } from 'node:path';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Health } from '../contracts/index.js';
+import { ScannerTelemetryCollector } from '../collectors/scanner-telemetry/collector.js';
+import { FleetSimulator } from '../collectors/simulator/publisher.js';
+import type { Config } from './config/schema.js';
+import { EventBus } from './lib/event-bus.js';
+import type { Logger } from './lib/logger.js';
+import { startPrivateInfluxd, type PrivateInfluxd } from './services/private-influxd.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './services/embedded-broker.js';
+import { InfluxStore } from './storage/influx.js';
+import { Spool } from './telemetry/spool.js';
+import { InfluxDrain } from './telemetry/influx-drain.js';
+import { IngestMetrics } from './telemetry/ingest-metrics.js';
+import { TelemetryPipeline } from './telemetry/pipeline.js';
+import { LatestReadings } from './telemetry/latest.js';
+import { HeliumThresholdRule } from './alerts/helium-threshold.js';
+import { buildApp, type GantryApp } from './app.js';
+
+export interface Platform {
+  url: string;
+  mqttUrl: string;
+  influx: InfluxStore;
+  bus: EventBus;
+  http: GantryApp;
+  simulator: FleetSimulator | undefined;
+  privateInfluxd: PrivateInfluxd | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Readonly<Config>, log: Logger): Promise<Platform> {
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try { await stop(); } catch (err) { log.error({ err }, 'error while stopping'); }
+    }
+  };
+  try {
+    const dataDir = resolve(config.dataDir);
+    let privateInfluxd: PrivateInfluxd | undefined;
+    let influxUrl = config.influx.url;
+    if (!influxUrl) {
+      privateInfluxd = await startPrivateInfluxd({ dataDir: join(dataDir, 'influxdb'), port: config.influx.port });
+      stops.push(() => privateInfluxd?.stop());
+      influxUrl = privateInfluxd.url;
+      log.info({ url: influxUrl, dataDir: privateInfluxd.dataDir }, 'private InfluxDB started');
+    }
+    const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
+    await influx.ensureDatabase(config.influx.retentionDays);
+
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl = config.mqtt.url;
+    if (!mqttUrl) {
+      broker = await startEmbeddedBroker({ host: config.mqtt.embeddedHost, port: config.mqtt.embeddedPort, log: log.child({ module: 'broker' }) });
+      stops.push(() => broker?.stop());
+      mqttUrl = broker.url;
+    }
+
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const bus = new EventBus();
+    const metrics = new IngestMetrics(registry);
+    const spool = new Spool({ dir: join(dataDir, 'spool'), maxBytes: config.ingest.spoolMaxBytes, fsyncIntervalMs: config.ingest.spoolFsyncMs });
+    stops.push(() => spool.close());
+    metrics.spoolCapacity.set(spool.maxBytes);
+    const writeApi = influx.writeApi({ batchSize: config.influx.batchSize + 1, flushInterval: 0, maxRetries: 0, gzipThreshold: 64 * 1024 });
+    const drain = new InfluxDrain(spool, writeApi, { batchSize: config.influx.batchSize, flushIntervalMs: config.influx.flushIntervalMs }, log.child({ module: 'influx-drain' }), {
+      onWritten: (n, s) => { metrics.written.inc(n); metrics.writeSeconds.observe(s); },
+      onWriteError: () => metrics.writeErrors.inc(),
+    });
+    drain.start();
+    stops.push(() => drain.stop());
+    const spoolGauge = setInterval(() => metrics.spoolBytes.set(spool.pendingBytes()), 1000);
+    stops.push(() => clearInterval(spoolGauge));
+
+    const pipeline = new TelemetryPipeline(spool, bus, metrics);
+    const latest = new LatestReadings(bus);
+    const helium = new HeliumThresholdRule(bus, { limitPct: config.alerts.heliumLowPct, hysteresisPct: config.alerts.heliumHysteresisPct });
+    helium.start();
+    stops.push(() => helium.stop());
+
+    const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {};
+    const collector = new ScannerTelemetryCollector(
+      { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds, limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxSamplesPerMessage: config.ingest.maxSamplesPerMessage, maxFutureSkewMs: config.ingest.maxFutureSkewSeconds * 1000 } },
+      pipeline, pipeline, log.child({ module: 'scanner-telemetry' }),
+    );
+    await collector.start();
+    stops.push(() => collector.stop());
+
+    const health = async (): Promise<Health> => {
+      const db = await influx.ping();
+      const influxOk = db.ok && !drain.degraded;
+      const detail = drain.degraded ? `${db.detail}; writes failing: ${drain.lastWriteError}` : db.detail;
+      const mqttOk = collector.connected;
+      return {
+        status: influxOk && mqttOk ? 'ok' : 'degraded',
+        uptimeSeconds: Math.round(process.uptime()),
+        checks: {
+          influxdb: { ok: influxOk, latencyMs: Math.round(db.latencyMs * 10) / 10, detail },
+          mqtt: { ok: mqttOk, detail: mqttOk ? `connected to ${mqttUrl}` : `not connected to ${mqttUrl}` },
+        },
+      };
+    };
+    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list() });
+    await http.app.listen({ host: config.http.host, port: config.http.port });
+    stops.push(() => http.app.close());
+    const addr = http.app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+
+    let simulator: FleetSimulator | undefined;
+    if (config.simulator.enabled) {
+      simulator = new FleetSimulator({ url: mqttUrl, ...mqttCreds, scanners: config.simulator.scanners, intervalMs: config.simulator.intervalMs, seed: config.simulator.seed }, log.child({ module: 'simulator' }));
+      await simulator.start();
+      stops.push(() => simulator?.stop());
+    }
+    return { url, mqttUrl, influx, bus, http, simulator, privateInfluxd, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

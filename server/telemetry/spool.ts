@@ -1,0 +1,170 @@
+// Write-ahead spool for accepted line protocol. Every accepted reading is appended here before the broker
+// gets its PUBACK, and a drain loop copies the spool to InfluxDB, advancing a persisted cursor. So an
+// InfluxDB outage only makes the spool grow, and a killed process resumes from its cursor: nothing accepted
+// is lost. Replays can repeat a batch that was written but not yet marked; InfluxDB overwrites a point with
+// the same series and timestamp, so that causes no duplicates.
+//
+// An append is a synchronous write() to the OS: it survives the process being killed. fsync (survival of a
+// power cut) happens in batches, every `fsyncIntervalMs`, which is what keeps ingest fast.
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, fstatSync, ftruncateSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface SpoolOptions {
+  dir: string;
+  segmentBytes?: number;
+  maxBytes: number;
+  fsyncIntervalMs?: number;
+}
+
+interface Cursor { segment: number; offset: number }
+
+const SEGMENT_RE = /^seg-(\d{10})\.lp$/;
+const segName = (n: number) => `seg-${String(n).padStart(10, '0')}.lp`;
+
+export class SpoolFullError extends Error {}
+
+export class Spool {
+  private readonly segmentBytes: number;
+  private writeSeg: number;
+  private writeFd: number;
+  private writeSize: number;
+  private cursor: Cursor;
+  private segments: number[];
+  private sizes = new Map<number, number>();
+  private dirty = false;
+  private readonly fsyncTimer: NodeJS.Timeout;
+
+  constructor(private readonly opts: SpoolOptions) {
+    this.segmentBytes = opts.segmentBytes ?? 16 * 1024 * 1024;
+    mkdirSync(opts.dir, { recursive: true });
+    this.segments = readdirSync(opts.dir).map((f) => SEGMENT_RE.exec(f)).filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1])).sort((a, b) => a - b);
+    this.cursor = this.readCursor();
+    // Segments before the cursor were fully drained but not yet deleted when we stopped.
+    for (const s of this.segments.filter((n) => n < this.cursor.segment)) unlinkSync(join(opts.dir, segName(s)));
+    this.segments = this.segments.filter((n) => n >= this.cursor.segment);
+    if (this.segments.length === 0) this.segments.push(this.cursor.segment);
+    for (const s of this.segments) this.sizes.set(s, this.fileSize(s));
+    this.writeSeg = this.segments[this.segments.length - 1] as number;
+    this.writeFd = openSync(join(opts.dir, segName(this.writeSeg)), 'a');
+    this.writeSize = this.truncateTornTail();
+    this.fsyncTimer = setInterval(() => this.sync(), opts.fsyncIntervalMs ?? 200);
+    this.fsyncTimer.unref();
+  }
+
+  /** Appends complete lines. Throws SpoolFullError when the bound would be exceeded. */
+  append(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const buf = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    if (this.pendingBytes() + buf.length > this.opts.maxBytes) {
+      throw new SpoolFullError(`spool full (${this.pendingBytes()} of ${this.opts.maxBytes} bytes): InfluxDB has not accepted writes for a while`);
+    }
+    if (this.writeSize > 0 && this.writeSize + buf.length > this.segmentBytes) this.rotate();
+    writeSync(this.writeFd, buf);
+    this.writeSize += buf.length;
+    this.sizes.set(this.writeSeg, this.writeSize);
+    this.dirty = true;
+  }
+
+  /** Reads up to `maxLines` complete lines from the cursor without consuming them. */
+  peek(maxLines: number, maxBytes = 4 * 1024 * 1024): { lines: string[]; next: Cursor } {
+    let { segment, offset } = this.cursor;
+    const lines: string[] = [];
+    while (lines.length < maxLines) {
+      const size = this.sizes.get(segment) ?? 0;
+      if (offset >= size) {
+        const later = this.segments.find((s) => s > segment);
+        if (later === undefined) break;
+        segment = later; offset = 0; continue;
+      }
+      const len = Math.min(size - offset, maxBytes);
+      const buf = Buffer.allocUnsafe(len);
+      const fd = openSync(join(this.opts.dir, segName(segment)), 'r');
+      try { readSync(fd, buf, 0, len, offset); } finally { closeSync(fd); }
+      let start = 0;
+      for (let i = 0; i < len && lines.length < maxLines; i++) {
+        if (buf[i] !== 0x0a) continue;
+        lines.push(buf.toString('utf8', start, i));
+        start = i + 1;
+      }
+      offset += start;
+      if (start === 0) break; // a line longer than maxBytes cannot happen: lines are bounded by payload limits
+    }
+    return { lines, next: { segment, offset } };
+  }
+
+  /** Marks everything up to `next` as written to InfluxDB, persisting the cursor and dropping drained segments. */
+  commit(next: Cursor): void {
+    this.cursor = next;
+    const tmp = join(this.opts.dir, 'cursor.json.tmp');
+    writeFileSync(tmp, JSON.stringify(next));
+    renameSync(tmp, join(this.opts.dir, 'cursor.json'));
+    for (const s of this.segments.filter((n) => n < next.segment)) {
+      unlinkSync(join(this.opts.dir, segName(s)));
+      this.sizes.delete(s);
+    }
+    this.segments = this.segments.filter((n) => n >= next.segment);
+  }
+
+  /** Bytes accepted but not yet in InfluxDB. */
+  pendingBytes(): number {
+    let total = 0;
+    for (const s of this.segments) total += this.sizes.get(s) ?? 0;
+    return total - this.cursor.offset;
+  }
+
+  get maxBytes(): number { return this.opts.maxBytes; }
+
+  sync(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    fsyncSync(this.writeFd);
+  }
+
+  close(): void {
+    clearInterval(this.fsyncTimer);
+    this.sync();
+    closeSync(this.writeFd);
+  }
+
+  private rotate(): void {
+    this.sync();
+    closeSync(this.writeFd);
+    this.writeSeg += 1;
+    this.segments.push(this.writeSeg);
+    this.writeFd = openSync(join(this.opts.dir, segName(this.writeSeg)), 'a');
+    this.writeSize = 0;
+    this.sizes.set(this.writeSeg, 0);
+  }
+
+  private readCursor(): Cursor {
+    try {
+      const c = JSON.parse(readFileSync(join(this.opts.dir, 'cursor.json'), 'utf8')) as Cursor;
+      if (Number.isInteger(c.segment) && Number.isInteger(c.offset)) return c;
+    } catch { /* no cursor yet: start at the first segment */ }
+    return { segment: this.segments[0] ?? 1, offset: 0 };
+  }
+
+  private fileSize(seg: number): number {
+    try { return statSync(join(this.opts.dir, segName(seg))).size; } catch { return 0; }
+  }
+
+  /** A crash can leave half a line at the end of the last segment; drop it so no torn point is replayed. */
+  private truncateTornTail(): number {
+    const size = fstatSync(this.writeFd).size;
+    if (size === 0) return 0;
+    const tail = Buffer.alloc(Math.min(size, 1 << 20));
+    const rfd = openSync(join(this.opts.dir, segName(this.writeSeg)), 'r+');
+    try {
+      readSync(rfd, tail, 0, tail.length, size - tail.length);
+      const lastNl = tail.lastIndexOf(0x0a);
+      const keep = size - tail.length + lastNl + 1;
+      if (keep < size) {
+        ftruncateSync(rfd, keep);
+        this.sizes.set(this.writeSeg, keep);
+        return keep;
+      }
+      return size;
+    } finally { closeSync(rfd); }
+  }
+}

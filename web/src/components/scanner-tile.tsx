@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Line, LineChart, ResponsiveContainer, YAxis } from 'recharts';
 import type { Alert } from '../../../contracts/alerts';
 import type { TelemetryReading } from '../../../contracts/telemetry';
@@ -10,17 +10,12 @@ const HISTORY = 60;
 export function ScannerTile({ reading, alerts }: { reading: TelemetryReading; alerts: Alert[] }) {
   const keyMetrics = metricsFor(reading.modality).filter((m) => m.key);
   const trendMetric = keyMetrics[0];
-  const history = useRef<{ ts: number; v: number }[]>([]);
-  const [, setTick] = useState(0);
+  // Immutable updates: Recharts keeps (and freezes) the data array it is given.
+  const [history, setHistory] = useState<readonly { ts: number; v: number }[]>([]);
   useEffect(() => {
     const v = trendMetric ? reading.metrics[trendMetric.name] : undefined;
     if (v === undefined) return;
-    const h = history.current;
-    if (h.length === 0 || (h[h.length - 1]?.ts ?? 0) < reading.ts) {
-      h.push({ ts: reading.ts, v });
-      if (h.length > HISTORY) h.shift();
-      setTick((t) => t + 1);
-    }
+    setHistory((h) => ((h[h.length - 1]?.ts ?? 0) < reading.ts ? [...h.slice(1 - HISTORY), { ts: reading.ts, v }] : h));
   }, [reading, trendMetric]);
   const state = alerts.some((a) => a.severity === 'critical') ? 'critical' : alerts.length > 0 ? 'warning' : 'ok';
   return (
@@ -40,7 +35,7 @@ export function ScannerTile({ reading, alerts }: { reading: TelemetryReading; al
       {trendMetric && (
         <div className="spark" title={`${trendMetric.label}, last ${HISTORY} samples`}>
           <ResponsiveContainer width="100%" height={36}>
-            <LineChart data={history.current}>
+            <LineChart data={[...history]}>
               <YAxis hide domain={['auto', 'auto']} />
               <Line type="monotone" dataKey="v" dot={false} isAnimationActive={false} stroke="currentColor" strokeWidth={1.5} />
             </LineChart>

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../backend.js';
 import { newVersion, trainingHash } from '../artifacts.js';
-import { readCsvTable, readInfluxTable, type Table } from '../data/sources.js';
+import { readCsvTable, readInfluxTable, type Table } from '../io/sources.js';
 import { StreamingAnomalyDetector, DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../anomaly/streaming-detector.js';
 import { RulModel, type RulConfig } from '../rul/rul-model.js';
 import { readCmapss, truncateUnits, rmse, phm08Score, CMAPSS_COLUMNS, type UnitSeries } from '../rul/cmapss.js';

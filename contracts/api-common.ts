@@ -5,7 +5,7 @@ import { Slug } from './common.js';
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
-});
+}, { additionalProperties: false });
 export type PageQuery = Static<typeof PageQuery>;
 
 /** Every list answers with a page: `nextOffset` is present when more items follow. */

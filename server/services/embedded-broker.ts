@@ -38,8 +38,8 @@ function authOptions(auth: BrokerAuth, log: Logger): Partial<AedesOptions> {
     },
     authorizeSubscribe: (client, sub, cb) => {
       const id = ids.get(client);
-      if (id && MqttDevices.maySubscribe(id, sub.topic)) { cb(null, sub); return; }
-      cb(new Error('not authorized'));
+      // null (not an error) refuses just this filter (SUBACK 0x80) and keeps the connection.
+      cb(null, id && MqttDevices.maySubscribe(id, sub.topic) ? sub : null);
     },
   };
 }

@@ -8,6 +8,7 @@ import { onUnauthorized } from './data/http';
 import { subscribeConnection } from './data/socket';
 import { navFor } from './lib/nav';
 import { AlertList } from './components/alert-list';
+import { AlertsPage } from './pages/alerts-page';
 import { FleetPage } from './pages/fleet-page';
 import { LoginPage } from './pages/login-page';
 import { ScannerPage } from './pages/scanner-page';
@@ -53,7 +54,7 @@ function SignedIn({ me }: { me: Me }) {
         <Routes>
           <Route path="/" element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
           <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
-          <Route path="/alerts" element={canSeeAlerts ? <AlertList alerts={alerts} /> : <Navigate to="/" replace />} />
+          <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />
           <Route path="*" element={<p className="panel empty">This page does not exist.</p>} />
         </Routes>
       </main>

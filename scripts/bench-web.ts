@@ -54,7 +54,7 @@ try {
   const result = {
     scanners, rateHz: 1, windowSeconds: seconds,
     firstContentfulPaintMs: Math.round(paints.fcp), largestContentfulPaintMs: Math.round(paints.lcp), allTilesRenderedMs: allTilesMs,
-    live, idleBaseline: live && idle,
+    live,
   };
   console.log(`fleet page, ${scanners} scanners at 1 Hz, Chromium ${browser.version()}`);
   console.log(`  first contentful paint      ${result.firstContentfulPaintMs} ms`);

@@ -14,6 +14,11 @@ export interface ThresholdQuery {
   /** Two-sided confidence of the band, e.g. 0.9 gives a 5 %..95 % range. */
   confidence?: number;
   minSamples?: number;
+  /**
+   * No forecast until the samples span this long. A metric with a daily cycle (power, tube current)
+   * looks like a trend over a few hours; a span of a day or more lets the slope test see the cycle.
+   */
+  minSpanMs?: number;
   /** ETAs beyond this are reported as null: a year-away crossing is not an alert. */
   maxHorizonMs?: number;
 }
@@ -49,6 +54,8 @@ export function forecastTimeToThreshold(samples: TimedSample[], q: ThresholdQuer
   const pts = samples.filter((s) => Number.isFinite(s.t) && Number.isFinite(s.value));
   if (pts.length < (q.minSamples ?? 8)) return null;
   const n = pts.length;
+  const span = pts[n - 1]!.t - pts[0]!.t;
+  if (span < (q.minSpanMs ?? 0)) return null;
   const tMean = pts.reduce((s, p) => s + p.t, 0) / n;
   const vMean = pts.reduce((s, p) => s + p.value, 0) / n;
   let sxx = 0;

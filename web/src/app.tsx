@@ -11,6 +11,7 @@ import { AlertList } from './components/alert-list';
 import { AlertsPage } from './pages/alerts-page';
 import { FleetPage } from './pages/fleet-page';
 import { LoginPage } from './pages/login-page';
+import { PacsPage } from './pages/pacs-page';
 import { ScannerPage } from './pages/scanner-page';
 
 type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; message: string } | { state: 'signed-in'; me: Me };
@@ -55,6 +56,7 @@ function SignedIn({ me }: { me: Me }) {
           <Route path="/" element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
           <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
           <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />
+          <Route path="/pacs" element={nav.some((n) => n.path === '/pacs') ? <PacsPage /> : <Navigate to="/" replace />} />
           <Route path="*" element={<p className="panel empty">This page does not exist.</p>} />
         </Routes>
       </main>

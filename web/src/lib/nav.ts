@@ -7,6 +7,7 @@ export interface NavItem { path: string; label: string; roles: readonly Role[] }
 export const NAV: readonly NavItem[] = [
   { path: '/', label: 'Fleet', roles: ['admin', 'biomed', 'it', 'manager', 'viewer'] },
   { path: '/alerts', label: 'Alerts', roles: ['admin', 'biomed', 'it'] },
+  { path: '/pacs', label: 'PACS', roles: ['admin', 'it'] },
 ];
 
 export function navFor(role: Role): NavItem[] {

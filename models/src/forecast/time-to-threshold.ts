@@ -67,8 +67,14 @@ export function forecastTimeToThreshold(samples: TimedSample[], q: ThresholdQuer
   if (sxx === 0) return null;
   const slope = sxy / sxx;
   const intercept = vMean - slope * tMean;
-  const sse = pts.reduce((s, p) => s + (p.value - (intercept + slope * p.t)) ** 2, 0);
-  const se = Math.sqrt(sse / Math.max(1, n - 2) / sxx);
+  const resid = pts.map((p) => p.value - (intercept + slope * p.t));
+  const sse = resid.reduce((s, r) => s + r * r, 0);
+  let lag = 0;
+  for (let i = 1; i < n; i++) lag += resid[i]! * resid[i - 1]!;
+  // Residuals that follow a cycle (daily load) are correlated; the AR(1) variance inflation keeps a
+  // half-seen cycle from passing as a significant trend, and leaves white-noise residuals as they are.
+  const rho = sse > 0 ? Math.min(0.99, Math.max(0, lag / sse)) : 0;
+  const se = Math.sqrt((sse / Math.max(1, n - 2) / sxx) * ((1 + rho) / (1 - rho)));
   const now = q.nowMs ?? Math.max(...pts.map((p) => p.t));
   const current = intercept + slope * now;
   const sign = q.direction === 'above' ? 1 : -1;

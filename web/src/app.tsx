@@ -9,6 +9,7 @@ import { subscribeConnection } from './data/socket';
 import { navFor } from './lib/nav';
 import { AlertList } from './components/alert-list';
 import { AlertsPage } from './pages/alerts-page';
+import { DowntimePage } from './pages/downtime-page';
 import { FleetPage } from './pages/fleet-page';
 import { LoginPage } from './pages/login-page';
 import { PacsPage } from './pages/pacs-page';
@@ -57,6 +58,7 @@ function SignedIn({ me }: { me: Me }) {
           <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
           <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />
           <Route path="/pacs" element={nav.some((n) => n.path === '/pacs') ? <PacsPage /> : <Navigate to="/" replace />} />
+          <Route path="/downtime" element={nav.some((n) => n.path === '/downtime') ? <DowntimePage /> : <Navigate to="/" replace />} />
           <Route path="*" element={<p className="panel empty">This page does not exist.</p>} />
         </Routes>
       </main>

@@ -8,6 +8,7 @@ export const NAV: readonly NavItem[] = [
   { path: '/', label: 'Fleet', roles: ['admin', 'biomed', 'it', 'manager', 'viewer'] },
   { path: '/alerts', label: 'Alerts', roles: ['admin', 'biomed', 'it'] },
   { path: '/pacs', label: 'PACS', roles: ['admin', 'it'] },
+  { path: '/downtime', label: 'Downtime', roles: ['admin', 'manager'] },
 ];
 
 export function navFor(role: Role): NavItem[] {

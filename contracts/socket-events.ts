@@ -6,6 +6,7 @@
 // `unsubscribe` change it. Telemetry is coalesced per client (config realtime.maxUpdatesPerSecond per scanner).
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
+import type { PacsDerived, PacsProbeResult, PacsStorageSample } from './pacs.js';
 
 /** 'fleet' (everything the user may see), 'site:<siteId>' or 'scanner:<scannerId>'. */
 export type Room = 'fleet' | `site:${string}` | `scanner:${string}`;
@@ -20,6 +21,9 @@ export interface ServerToClientEvents {
   alert: (alert: Alert) => void;
   'alerts:snapshot': (alerts: Alert[]) => void;
   'telemetry:snapshot': (readings: TelemetryReading[]) => void;
+  'pacs:probe': (result: PacsProbeResult) => void;
+  'pacs:storage': (sample: PacsStorageSample) => void;
+  'pacs:derived': (signals: PacsDerived) => void;
 }
 
 export interface ClientToServerEvents {

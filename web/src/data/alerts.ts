@@ -1,4 +1,6 @@
-import type { Alert } from '../../../contracts/alerts';
+import type { Alert, AlertDetail } from '../../../contracts/alerts';
+import type { Silence, SilenceInput } from '../../../contracts/alert-silences';
+import { api } from './http';
 import { getSocket } from './socket';
 
 /** Current alerts, newest change first: the snapshot on (re)connect, then each change replaces its alert. */
@@ -18,4 +20,21 @@ export function subscribeAlerts(cb: (alerts: Alert[]) => void): () => void {
   s.on('alerts:snapshot', onSnapshot);
   s.on('alert', onAlert);
   return () => { s.off('alerts:snapshot', onSnapshot); s.off('alert', onAlert); };
+}
+
+export function fetchAlertDetail(id: string): Promise<AlertDetail> {
+  return api<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`);
+}
+
+export function acknowledgeAlert(id: string, by: string, comment: string): Promise<Alert> {
+  return api<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body: { by, ...(comment ? { comment } : {}) } });
+}
+
+/** Silences notifications for one scanner + rule until `endsAt`. */
+export function silenceAlert(alert: Alert, endsAt: number, createdBy: string, comment: string): Promise<Silence> {
+  const body: SilenceInput = {
+    matchers: [{ name: 'ruleId', value: alert.ruleId }, { name: 'scannerId', value: alert.scannerId }],
+    endsAt, createdBy, ...(comment ? { comment } : {}),
+  };
+  return api<Silence>('/api/alerts/silences', { method: 'POST', body });
 }

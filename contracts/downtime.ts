@@ -11,11 +11,11 @@ export const ReportedState = Type.Union(
 export type ReportedState = Static<typeof ReportedState>;
 
 /** A state on the resolved timeline: the reported ones plus `unknown` (no data, or before the first status). */
-export const ScannerState = Type.Union(
+export const TimelineState = Type.Union(
   [Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down'), Type.Literal('maintenance'), Type.Literal('unknown')],
   { description: 'resolved state: maintenance = planned downtime, down = unplanned, unknown = no data' },
 );
-export type ScannerState = Static<typeof ScannerState>;
+export type TimelineState = Static<typeof TimelineState>;
 
 export const StateSource = Type.Union(
   [Type.Literal('status'), Type.Literal('maintenance-window'), Type.Literal('no-data'), Type.Literal('none')],
@@ -26,24 +26,24 @@ export type StateSource = Static<typeof StateSource>;
 export const StateInterval = Type.Object({
   start: Type.Number({ description: 'epoch ms, inclusive' }),
   end: Type.Number({ description: 'epoch ms, exclusive' }),
-  state: ScannerState,
+  state: TimelineState,
   source: StateSource,
   reason: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type StateInterval = Static<typeof StateInterval>;
 
-export const GroupBy = Type.Union(
+export const DowntimeGroupBy = Type.Union(
   [Type.Literal('scanner'), Type.Literal('site'), Type.Literal('modality'), Type.Literal('vendor'), Type.Literal('fleet')],
   { description: 'how scanners are grouped in the report' },
 );
-export type GroupBy = Static<typeof GroupBy>;
+export type DowntimeGroupBy = Static<typeof DowntimeGroupBy>;
 
 const EpochOrDate = Type.String({ description: 'epoch ms or an RFC 3339 date-time', pattern: '^(\\d{1,15}|\\d{4}-\\d{2}-\\d{2}([Tt ][0-9:.]+([Zz]|[+-]\\d{2}:\\d{2})?)?)$' });
 
 export const DowntimeQuery = Type.Object({
   from: Type.Optional(EpochOrDate),
   to: Type.Optional(EpochOrDate),
-  groupBy: Type.Optional(GroupBy),
+  groupBy: Type.Optional(DowntimeGroupBy),
   site: Type.Optional(Slug),
   modality: Type.Optional(Modality),
   scannerId: Type.Optional(Slug),
@@ -96,7 +96,7 @@ export type DowntimePeriod = Static<typeof DowntimePeriod>;
 export const DowntimeReport = Type.Object({
   from: Type.Number(),
   to: Type.Number(),
-  groupBy: GroupBy,
+  groupBy: DowntimeGroupBy,
   currency: Type.Literal('USD'),
   costPerHourUsd: Type.Record(Type.String(), Type.Number(), { description: 'rate per modality used for cost' }),
   total: DowntimeFigures,

@@ -98,7 +98,7 @@ export const ConfigSchema = Type.Object(
         timezone: Type.String({ default: 'UTC', description: 'IANA time zone for the hour of day of exam arrivals fitted from exam events.' }),
         fitDays: Type.Integer({ minimum: 1, default: 28, description: 'Days of exam events used to fit arrivals and durations.' }),
         availabilityDays: Type.Integer({ minimum: 1, default: 90, description: 'Days of status history used for each scanner\'s measured availability.' }),
-        radiologists: Type.Integer({ minimum: 1, default: 3, description: 'Radiologists reading for a site when the request does not say.' }),
+        radiologists: Type.Integer({ minimum: 0, default: 0, description: 'Radiologists reading for a site in the what-if model (0 = sized to about 75 % utilization of the expected reading work).' }),
       },
       { default: {} },
     ),

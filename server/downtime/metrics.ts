@@ -1,14 +1,14 @@
 // Downtime figures from state timelines: per scanner tallies that add up over any grouping and any period,
 // turned into availability, MTBF, MTTR and cost only at the end (so a group's MTBF is pooled, not an average
 // of averages). Definitions are in docs/downtime.md and contracts/downtime.ts.
-import type { DowntimeFigures, ScannerState, StateInterval } from '../../contracts/downtime.js';
+import type { DowntimeFigures, TimelineState, StateInterval } from '../../contracts/downtime.js';
 
 const HOUR = 3_600_000;
 
 export interface Tally {
   scanners: number;
   rangeMs: number;
-  ms: Record<ScannerState, number>;
+  ms: Record<TimelineState, number>;
   failures: number;
   /** In-range down time of the failures counted (MTTR numerator). */
   failureMs: number;
@@ -23,7 +23,7 @@ export function emptyTally(): Tally {
 export function addTally(into: Tally, t: Tally): Tally {
   into.scanners += t.scanners;
   into.rangeMs += t.rangeMs;
-  for (const k of Object.keys(into.ms) as ScannerState[]) into.ms[k] += t.ms[k];
+  for (const k of Object.keys(into.ms) as TimelineState[]) into.ms[k] += t.ms[k];
   into.failures += t.failures;
   into.failureMs += t.failureMs;
   into.costUsd += t.costUsd;

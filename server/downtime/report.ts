@@ -1,6 +1,6 @@
 // The managers' downtime report: groups, weekly and monthly trends and top offenders from per-scanner
 // timelines. Pure; server/downtime/service.ts feeds it from storage.
-import type { DowntimeGroup, DowntimePeriod, DowntimeReport, GroupBy, StateInterval } from '../../contracts/downtime.js';
+import type { DowntimeGroup, DowntimePeriod, DowntimeReport, DowntimeGroupBy, StateInterval } from '../../contracts/downtime.js';
 import type { Modality } from '../../contracts/common.js';
 import { addTally, emptyTally, figures, tallyScanner, type Tally } from './metrics.js';
 
@@ -16,7 +16,7 @@ export interface ScannerHistory {
 export interface ReportOptions {
   from: number;
   to: number;
-  groupBy: GroupBy;
+  groupBy: DowntimeGroupBy;
   top: number;
   costPerHourUsd: Readonly<Record<Modality, number>>;
 }
@@ -24,7 +24,7 @@ export interface ReportOptions {
 const DAY = 86_400_000;
 export const UNKNOWN_VENDOR = 'unknown';
 
-function groupKey(s: ScannerHistory, by: GroupBy): string {
+function groupKey(s: ScannerHistory, by: DowntimeGroupBy): string {
   switch (by) {
     case 'scanner': return s.scannerId;
     case 'site': return s.site;

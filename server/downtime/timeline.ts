@@ -9,7 +9,7 @@
 //   4. inside a no-data interval              -> unknown (we cannot claim up or degraded without data)
 //   5. last status says degraded / up         -> degraded / up
 //   6. no status yet, or the last one is older than staleAfterMs -> unknown
-import type { ReportedState, ScannerState, StateInterval, StateSource } from '../../contracts/downtime.js';
+import type { ReportedState, TimelineState, StateInterval, StateSource } from '../../contracts/downtime.js';
 
 export interface StatusRecord {
   ts: number;
@@ -47,7 +47,7 @@ export function orderStatus(records: readonly StatusRecord[]): StatusRecord[] {
   return out;
 }
 
-interface Resolved { state: ScannerState; source: StateSource; reason?: string }
+interface Resolved { state: TimelineState; source: StateSource; reason?: string }
 
 function resolve(status: StatusRecord | undefined, maint: Window | undefined, noData: Window | undefined): Resolved {
   if (maint) return { state: 'maintenance', source: 'maintenance-window', ...(maint.reason ? { reason: maint.reason } : {}) };

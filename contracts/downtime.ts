@@ -76,7 +76,7 @@ export const DowntimeFigures = Type.Object({
 });
 export type DowntimeFigures = Static<typeof DowntimeFigures>;
 
-export const DowntimeGroup = Type.Intersect([
+export const DowntimeGroup = Type.Composite([
   Type.Object({
     key: Type.String({ description: 'scanner id, site, modality, vendor, or "fleet"' }),
     site: Type.Optional(Type.String()),
@@ -87,7 +87,7 @@ export const DowntimeGroup = Type.Intersect([
 ]);
 export type DowntimeGroup = Static<typeof DowntimeGroup>;
 
-export const DowntimePeriod = Type.Intersect([
+export const DowntimePeriod = Type.Composite([
   Type.Object({ period: Type.String({ description: 'ISO week (2026-W47) or month (2026-11), UTC' }), start: Type.Number(), end: Type.Number() }),
   DowntimeFigures,
 ]);

@@ -74,7 +74,7 @@ export const WhatIfMetric = Type.Object({
   unit: Type.String(),
   baseline: Estimate,
   scenario: Estimate,
-  difference: Type.Intersect([Estimate, Type.Object({ significant: Type.Boolean({ description: 'the CI of the paired difference excludes 0' }) })]),
+  difference: Type.Composite([Estimate, Type.Object({ significant: Type.Boolean({ description: 'the CI of the paired difference excludes 0' }) })]),
 });
 export type WhatIfMetric = Static<typeof WhatIfMetric>;
 

@@ -13,6 +13,9 @@ import type { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { downtimeRoutes } from './routes/downtime.js';
+import { whatIfRoutes } from './routes/whatif.js';
+import type { Analytics } from './downtime/analytics.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -23,6 +26,7 @@ export interface AppDeps {
   health: () => Promise<Health>;
   telemetrySnapshot: () => TelemetryReading[];
   alertsSnapshot: () => Alert[];
+  analytics?: Analytics;
 }
 
 function createFastify(log: Logger) {
@@ -55,6 +59,10 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
 
   await app.register(healthRoutes, { health: deps.health });
   await app.register(metricsRoutes, { registry: deps.registry });
+  if (deps.analytics) {
+    await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });
+    await app.register(whatIfRoutes, { whatif: deps.analytics.whatif });
+  }
 
   const webDist = resolve(deps.config.http.webDist);
   if (existsSync(resolve(webDist, 'index.html'))) {

@@ -19,6 +19,7 @@ import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { LatestReadings } from './telemetry/latest.js';
 import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
+import { createAnalytics } from './downtime/analytics.js';
 
 export interface Platform {
   url: string;
@@ -104,7 +105,8 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         },
       };
     };
-    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list() });
+    const analytics = createAnalytics(config, influx);
+    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(), analytics });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
     const addr = http.app.server.address();

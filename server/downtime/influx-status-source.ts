@@ -19,7 +19,6 @@ function where(scope: Scope): string {
   if (scope.site) parts.push(`"site" = ${influxString(scope.site)}`);
   if (scope.modality) parts.push(`"modality" = ${influxString(scope.modality)}`);
   if (scope.scannerId) parts.push(`"scanner" = ${influxString(scope.scannerId)}`);
-  if (scope.vendor) parts.push(`"vendor" = ${influxString(scope.vendor)}`);
   return parts.map((p) => ` AND ${p}`).join('');
 }
 

@@ -2,7 +2,7 @@
 // report. Recomputed on every request, so a late status message is reflected the next time anyone asks.
 import type { Modality } from '../../contracts/common.js';
 import type { DowntimeQuery, DowntimeReport, ScannerTimeline, TimelineQuery } from '../../contracts/downtime.js';
-import { buildReport, type ScannerHistory } from './report.js';
+import { buildReport, UNKNOWN_VENDOR, type ScannerHistory } from './report.js';
 import { noWindows, type Scope, type StatusHistorySource, type WindowSource } from './sources.js';
 import { computeTimeline } from './timeline.js';
 
@@ -17,6 +17,8 @@ export interface DowntimeDeps {
   status: StatusHistorySource;
   maintenance?: WindowSource;
   noData?: WindowSource;
+  /** Vendor from a fleet registry; wins over a vendor tag on the stored status. */
+  vendorOf?: (scannerId: string) => string | undefined;
   now?: () => number;
 }
 
@@ -65,14 +67,16 @@ export class DowntimeService {
         maintenance: maintenance.get(r.scannerId) ?? [], noData: noData.get(r.scannerId) ?? [],
         staleAfterMs: this.settings.staleAfterMs,
       });
-      return { scannerId: r.scannerId, site: r.site, modality: r.modality, ...(r.vendor ? { vendor: r.vendor } : {}), intervals };
+      const vendor = this.deps.vendorOf?.(r.scannerId) ?? r.vendor;
+      return { scannerId: r.scannerId, site: r.site, modality: r.modality, ...(vendor ? { vendor } : {}), intervals };
     });
   }
 
   async report(q: DowntimeQuery): Promise<DowntimeReport> {
     const { from, to } = this.range(q);
     const scope: Scope = { from, to, ...pick(q) };
-    const histories = await this.histories(scope);
+    // Vendor may come from the registry rather than the stored tags, so it is filtered here, not in the query.
+    const histories = (await this.histories(scope)).filter((h) => !q.vendor || (h.vendor ?? UNKNOWN_VENDOR) === q.vendor);
     return buildReport(histories, { from, to, groupBy: q.groupBy ?? 'scanner', top: q.top ?? 5, costPerHourUsd: this.settings.costPerHourUsd });
   }
 
@@ -92,6 +96,5 @@ function pick(q: DowntimeQuery): Omit<Scope, 'from' | 'to'> {
     ...(q.site ? { site: q.site } : {}),
     ...(q.modality ? { modality: q.modality } : {}),
     ...(q.scannerId ? { scannerId: q.scannerId } : {}),
-    ...(q.vendor ? { vendor: q.vendor } : {}),
   };
 }

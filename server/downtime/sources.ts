@@ -10,7 +10,6 @@ export interface Scope {
   site?: string;
   modality?: Modality;
   scannerId?: string;
-  vendor?: string;
 }
 
 export interface ScannerStatusHistory {

@@ -1,9 +1,10 @@
 // POST /api/whatif behind the route: gathers the site's scanners, their measured availability (downtime
 // analytics over status history) and its exam events, builds the model and runs the experiment.
-import type { WhatIfRequest, WhatIfResult } from '../../contracts/whatif.js';
+import type { SiteModel, WhatIfRequest, WhatIfResult } from '../../contracts/whatif.js';
 import type { DowntimeService } from '../downtime/service.js';
 import { tallyScanner } from '../downtime/metrics.js';
-import { runWhatIf } from './experiment.js';
+import { applyScenario } from './experiment.js';
+import { WhatIfRunner } from './runner.js';
 import { buildSiteModel, type ExamEvent, type ScannerFacts } from './site-model.js';
 
 export interface ExamEventSource {
@@ -32,6 +33,7 @@ export class WhatIfService {
   constructor(
     private readonly deps: { downtime: DowntimeService; exams: ExamEventSource; now?: () => number },
     private readonly settings: WhatIfSettings,
+    private readonly runner = new WhatIfRunner(),
   ) {}
 
   /** Scanners of the site with availability and MTTR measured over the last availabilityDays. */
@@ -53,16 +55,22 @@ export class WhatIfService {
   async run(req: WhatIfRequest): Promise<WhatIfResult> {
     const s = this.settings;
     const opts = { replications: req.replications ?? s.replications, days: req.days ?? s.days, warmupDays: req.warmupDays ?? s.warmupDays, seed: req.seed ?? s.seed };
-    if (req.model) return runWhatIf({ ...req.model, site: req.site }, req.scenario, opts);
+    const model = req.model ? { ...req.model, site: req.site } : await this.model(req.site);
+    applyScenario(model, req.scenario, opts.warmupDays); // a scenario that does not fit the site fails here, not in the worker
+    return this.runner.run(model, req.scenario, opts);
+  }
+
+  /** The baseline model of a site as built from its data (what POST /api/whatif uses without a model). */
+  async model(site: string): Promise<SiteModel> {
+    const s = this.settings;
     const to = (this.deps.now ?? Date.now)();
     const fitFrom = to - s.fitDays * DAY;
-    const [facts, events] = await Promise.all([this.scannerFacts(req.site, to), this.deps.exams.examEvents(req.site, fitFrom, to)]);
+    const [facts, events] = await Promise.all([this.scannerFacts(site, to), this.deps.exams.examEvents(site, fitFrom, to)]);
     const scanners = [...facts];
     for (const e of events) {
       if (!scanners.some((x) => x.id === e.scannerId)) scanners.push({ id: e.scannerId, modality: e.modality });
     }
-    if (scanners.length === 0) throw new SiteNotFoundError(`site ${req.site} has no scanners in status history or exam events; send a model in the request`);
-    const model = buildSiteModel({ site: req.site, scanners, examEvents: events, fitFrom, fitTo: to, timezone: s.timezone, radiologists: s.radiologists });
-    return runWhatIf(model, req.scenario, opts);
+    if (scanners.length === 0) throw new SiteNotFoundError(`site ${site} has no scanners in status history or exam events; send a model in the request`);
+    return buildSiteModel({ site, scanners, examEvents: events, fitFrom, fitTo: to, timezone: s.timezone, radiologists: s.radiologists });
   }
 }

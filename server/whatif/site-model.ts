@@ -25,7 +25,7 @@ interface Defaults { perScannerPerDay: number; busyHours: [number, number]; offP
 // departments plan for; durations are typical table times and reading times per study. Assumptions, to be
 // replaced by fitted values as soon as exam events exist.
 export const MODALITY_DEFAULTS: Record<Modality, Defaults> = {
-  mri: { perScannerPerDay: 17, busyHours: [7, 19], offPeakShare: 0, open: [7, 21], exam: { meanMinutes: 40, cv: 0.35, distribution: 'lognormal' }, read: { meanMinutes: 20, cv: 0.5, distribution: 'lognormal' } },
+  mri: { perScannerPerDay: 15, busyHours: [7, 19], offPeakShare: 0, open: [7, 21], exam: { meanMinutes: 40, cv: 0.35, distribution: 'lognormal' }, read: { meanMinutes: 20, cv: 0.5, distribution: 'lognormal' } },
   ct: { perScannerPerDay: 50, busyHours: [8, 20], offPeakShare: 0.25, open: [0, 24], exam: { meanMinutes: 15, cv: 0.5, distribution: 'lognormal' }, read: { meanMinutes: 12, cv: 0.5, distribution: 'lognormal' } },
   petct: { perScannerPerDay: 12, busyHours: [7, 15], offPeakShare: 0, open: [7, 17], exam: { meanMinutes: 30, cv: 0.2, distribution: 'lognormal' }, read: { meanMinutes: 25, cv: 0.4, distribution: 'lognormal' } },
   xray: { perScannerPerDay: 40, busyHours: [7, 19], offPeakShare: 0.1, open: [0, 24], exam: { meanMinutes: 10, cv: 0.5, distribution: 'lognormal' }, read: { meanMinutes: 3, cv: 0.5, distribution: 'lognormal' } },

@@ -68,7 +68,8 @@ if (values.url) {
 if (values.json) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } else {
-  const f = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
+  // Round before printing so a difference of -0.00001 does not show as -0.0.
+  const f = (v: number | null, d = 1) => (v === null ? '–' : (Math.round(v * 10 ** d) / 10 ** d || 0).toFixed(d));
   const est = (e: { mean: number | null; ciLow: number | null; ciHigh: number | null }, d = 1) => `${f(e.mean, d)} [${f(e.ciLow, d)}, ${f(e.ciHigh, d)}]`;
   const out: string[] = [];
   out.push(`What-if at site ${result.site}: ${JSON.stringify(result.scenario)}`);

@@ -85,6 +85,7 @@ export const ConfigSchema = Type.Object(
         defaultRangeDays: Type.Integer({ minimum: 1, default: 30, description: 'Range of a downtime report when the request gives no from.' }),
         maxRangeDays: Type.Integer({ minimum: 1, default: 400, description: 'Longest range one downtime request may cover.' }),
         lookbackDays: Type.Integer({ minimum: 1, default: 30, description: 'How far before a range to look for the status in force at its start.' }),
+        statusRetentionPolicy: Type.String({ default: '', pattern: '^[A-Za-z0-9_]*$', description: 'Retention policy that holds scanner_status, if not the database default (trends over a year need status kept that long).' }),
         staleAfterHours: Type.Number({ minimum: 0, default: 0, description: 'A status with no newer one turns unknown after this many hours (0 = it holds until the next status; no-data alerts mark gaps).' }),
       },
       { default: {} },

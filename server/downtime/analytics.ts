@@ -14,7 +14,7 @@ export function createAnalytics(config: Readonly<Config>, influx: InfluxStore, e
   const query = influx.query.bind(influx);
   const d = config.downtime;
   const downtime = new DowntimeService(
-    { status: new InfluxStatusSource(query, d.lookbackDays * 86_400_000), ...extra },
+    { status: new InfluxStatusSource(query, d.lookbackDays * 86_400_000, d.statusRetentionPolicy), ...extra },
     { costPerHourUsd: d.costPerHourUsd, defaultRangeDays: d.defaultRangeDays, maxRangeDays: d.maxRangeDays, staleAfterMs: d.staleAfterHours * 3_600_000 },
   );
   const whatif = new WhatIfService({ downtime, exams: new InfluxExamSource(query), ...(extra.now ? { now: extra.now } : {}) }, config.whatif);

@@ -5,7 +5,7 @@
 // A point rewritten with the same time and tags replaces the old one, so a re-sent message is harmless.
 import { MODALITIES, type Modality } from '../../contracts/common.js';
 import type { ReportedState } from '../../contracts/downtime.js';
-import { influxString, type InfluxStore, type QuerySeries } from '../storage/influx.js';
+import { influxIdent, influxString, type InfluxStore, type QuerySeries } from '../storage/influx.js';
 import type { ScannerStatusHistory, Scope, StatusHistorySource } from './sources.js';
 import type { StatusRecord } from './timeline.js';
 
@@ -27,14 +27,22 @@ function column(series: QuerySeries, name: string): number {
 }
 
 export class InfluxStatusSource implements StatusHistorySource {
-  /** @param lookbackMs how far before `from` to look for the status in force at `from`. */
-  constructor(private readonly query: Query, private readonly lookbackMs: number) {}
+  private readonly from: string;
+
+  /**
+   * @param lookbackMs how far before `from` to look for the status in force at `from`.
+   * @param retentionPolicy where status is kept, if not the database's default policy (status history is
+   *   small and a year of it is what trends need, so it may live in a longer policy than raw telemetry).
+   */
+  constructor(private readonly query: Query, private readonly lookbackMs: number, retentionPolicy = '') {
+    this.from = retentionPolicy ? `${influxIdent(retentionPolicy)}.${STATUS_MEASUREMENT}` : STATUS_MEASUREMENT;
+  }
 
   async statusHistory(scope: Scope): Promise<ScannerStatusHistory[]> {
     const filter = where(scope);
-    const inRange = `SELECT "state", "reason" FROM ${STATUS_MEASUREMENT} WHERE time >= ${scope.from}ms AND time < ${scope.to}ms${filter} GROUP BY *`;
+    const inRange = `SELECT "state", "reason" FROM ${this.from} WHERE time >= ${scope.from}ms AND time < ${scope.to}ms${filter} GROUP BY *`;
     // last() is a selector, so "reason" comes from the same point as the state.
-    const before = `SELECT last("state") AS "state", "reason" FROM ${STATUS_MEASUREMENT} WHERE time >= ${scope.from - this.lookbackMs}ms AND time < ${scope.from}ms${filter} GROUP BY *`;
+    const before = `SELECT last("state") AS "state", "reason" FROM ${this.from} WHERE time >= ${scope.from - this.lookbackMs}ms AND time < ${scope.from}ms${filter} GROUP BY *`;
     const [rangeSeries = [], beforeSeries = []] = await this.query(`${inRange}; ${before}`);
     const byScanner = new Map<string, ScannerStatusHistory>();
     for (const series of [...rangeSeries, ...beforeSeries]) {

@@ -10,6 +10,7 @@ import type { SiteModel, WhatIfResult } from '../../contracts/whatif.js';
 import { buildApp, type GantryApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config/load.js';
 import { createAnalytics } from '../../server/downtime/analytics.js';
+import { InfluxStatusSource } from '../../server/downtime/influx-status-source.js';
 import { EventBus } from '../../server/lib/event-bus.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
@@ -92,6 +93,9 @@ test('report by scanner from InfluxDB equals the hand-computed figures (status b
     ['b-ct-1', 'unknown', 17, 2, 7, 10, 54.054]);
   assert.deepEqual(r.body.topOffenders.map((o) => o.key), ['b-ct-1', 'a-mri-1']);
   assert.equal(r.body.total.costUsd, 23820);
+  // Reading from a named retention policy finds the same history (B: six in range plus the one before it).
+  const named = await new InfluxStatusSource(influx.query.bind(influx), 30 * DAY, 'autogen').statusHistory({ from: at(0), to: at(40) });
+  assert.deepEqual(named.map((h) => [h.scannerId, h.records.length]), [['a-mri-1', 5], ['b-ct-1', 7]]);
   const iso = await get<DowntimeReport>(`/api/downtime?from=${new Date(at(0)).toISOString()}&to=${new Date(at(40)).toISOString()}&groupBy=vendor&vendor=acme`);
   assert.deepEqual(iso.body.groups.map((g) => [g.key, g.scanners]), [['acme', 1]]);
 });

@@ -25,7 +25,10 @@ export interface StatusHistorySource {
   statusHistory(scope: Scope): Promise<ScannerStatusHistory[]>;
 }
 
-/** Windows per scanner id overlapping [from, to); a scanner absent from the map has none. */
+/**
+ * Windows per scanner id overlapping [from, to); a scanner absent from the map has none. A window still open
+ * (a no-data alert still firing) ends at `to`; recurring maintenance (RRULE / cron) arrives expanded.
+ */
 export type WindowSource = (scope: Scope, scannerIds: readonly string[]) => Promise<Map<string, Window[]>>;
 
 export const noWindows: WindowSource = async () => new Map();

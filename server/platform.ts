@@ -19,6 +19,7 @@ import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { LatestReadings } from './telemetry/latest.js';
 import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
+import { startPacs, type PacsModule } from './pacs/module.js';
 
 export interface Platform {
   url: string;
@@ -27,6 +28,7 @@ export interface Platform {
   bus: EventBus;
   http: GantryApp;
   simulator: FleetSimulator | undefined;
+  pacs: PacsModule;
   privateInfluxd: PrivateInfluxd | undefined;
   stop(): Promise<void>;
 }
@@ -90,6 +92,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     await collector.start();
     stops.push(() => collector.stop());
 
+    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, rejected: (r, t, d) => pipeline.rejected(r, t, d) }, log.child({ module: 'pacs' }));
+    stops.push(() => pacs.stop());
+
     const health = async (): Promise<Health> => {
       const db = await influx.ping();
       const influxOk = db.ok && !drain.degraded;
@@ -117,7 +122,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       await simulator.start();
       stops.push(() => simulator?.stop());
     }
-    return { url, mqttUrl, influx, bus, http, simulator, privateInfluxd, stop: stopAll };
+    return { url, mqttUrl, influx, bus, http, simulator, pacs, privateInfluxd, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

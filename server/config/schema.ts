@@ -5,7 +5,7 @@ import { StudyAgeBucket } from '../../contracts/pacs.js';
 
 const Port = (def: number, description: string) => Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
-const Probe = (intervalMs: number, timeoutMs: number, what: string, extra: TProperties = {}) => Type.Object({
+const Probe = <T extends TProperties>(intervalMs: number, timeoutMs: number, what: string, extra: T) => Type.Object({
   ...extra,
   enabled: Type.Boolean({ default: true, description: `Run the ${what} probe.` }),
   intervalMs: Type.Integer({ minimum: 0, default: intervalMs, description: `Pause between two ${what} probes.` }),
@@ -32,9 +32,9 @@ export const PacsTarget = Type.Object({
   }, { additionalProperties: false })),
   dicomweb: Type.Optional(Type.Object({ url: Type.String(), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }, { additionalProperties: false })),
   prometheus: Type.Optional(Type.Object({ url: Type.String(), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()), intervalMs: Type.Optional(Type.Integer({ minimum: 100 })) }, { additionalProperties: false })),
-  echo: Probe(30000, 10000, 'C-ECHO'),
+  echo: Probe(30000, 10000, 'C-ECHO', {}),
   find: Probe(300000, 20000, 'C-FIND', { studyDate: Type.Optional(Type.String({ pattern: '^\\d{8}$', description: 'Day queried (YYYYMMDD); default: today.' })) }),
-  retrieve: Probe(900000, 120000, 'retrieval'),
+  retrieve: Probe(900000, 120000, 'retrieval', {}),
   canaries: Type.Array(Type.Object({
     name: PacsSlug,
     studyInstanceUid: Type.String({ pattern: '^[0-9.]{1,64}$' }),

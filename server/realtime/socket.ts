@@ -23,8 +23,14 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   });
   const offTelemetry = deps.bus.on('telemetry', (r) => io.volatile.emit('telemetry', r));
   const offAlert = deps.bus.on('alert', (a) => io.emit('alert', a));
-  io.engine.on('close', () => { offTelemetry(); offAlert(); });
+  const offPacs = [
+    deps.bus.on('pacs:probe', (r) => io.emit('pacs:probe', r)),
+    deps.bus.on('pacs:storage', (s) => io.volatile.emit('pacs:storage', s)),
+    deps.bus.on('pacs:derived', (d) => io.emit('pacs:derived', d)),
+  ];
+  const offAll = () => { offTelemetry(); offAlert(); for (const off of offPacs) off(); };
+  io.engine.on('close', offAll);
   const close = io.close.bind(io);
-  io.close = (fn) => { offTelemetry(); offAlert(); return close(fn); };
+  io.close = (fn) => { offAll(); return close(fn); };
   return io;
 }

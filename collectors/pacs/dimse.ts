@@ -4,7 +4,7 @@
 import dimse from 'dcmjs-dimse';
 import type { PacsFailureCause } from '../../contracts/pacs.js';
 
-const { Client, requests, responses, constants, log: dimseLog, association } = dimse;
+const { Client, Dataset, requests, responses, constants, log: dimseLog, association } = dimse;
 const { CEchoRequest, CFindRequest, CGetRequest } = requests;
 const { CStoreResponse } = responses;
 const { Status, RejectReason, TransferSyntax } = constants;
@@ -47,7 +47,6 @@ type DimseRequest = InstanceType<typeof requests.Request>;
 interface Run {
   client: DimseClient;
   request: DimseRequest;
-  onResponse?: (status: number, elapsedMs: number) => void;
 }
 
 // dcmjs-dimse's Client neither forwards an A-ABORT received from the peer nor closes the socket on its own
@@ -97,7 +96,6 @@ function runAssociation(ep: DimseEndpoint, timeoutMs: number, run: Run): Promise
       const status = response.getStatus();
       if (status === Status.Pending) return;
       finalStatus = status;
-      run.onResponse?.(status, elapsed());
     });
     run.client.on('connected', () => { connected = true; });
     run.client.on('associationAccepted', () => { accepted = true; });
@@ -144,7 +142,9 @@ export async function cEcho(ep: DimseEndpoint, timeoutMs: number): Promise<Dimse
 
 /** Study-level C-FIND on one day. Only the query keys are requested, so no patient attribute comes back. */
 export async function cFindStudiesOfDay(ep: DimseEndpoint, timeoutMs: number, studyDate: string): Promise<DimseOutcome> {
-  const request = CFindRequest.createStudyFindRequest({ StudyDate: studyDate, StudyInstanceUID: '' });
+  // Built by hand: CFindRequest.createStudyFindRequest adds PatientName, PatientID and other return keys.
+  const request = new CFindRequest();
+  request.setDataset(new Dataset({ QueryRetrieveLevel: 'STUDY', StudyDate: studyDate, StudyInstanceUID: '' }));
   let matches = 0;
   request.on('response', (r: InstanceType<typeof responses.Response>) => { if (r.getStatus() === Status.Pending && r.hasDataset()) matches += 1; });
   const { status: _s, ...o } = await runAssociation(ep, timeoutMs, { client: new Client(), request });

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import dimse, { type association } from 'dcmjs-dimse';
 import { cEcho, cFindStudiesOfDay } from '../../collectors/pacs/dimse.js';
 import { freePort } from '../../server/lib/net.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 
 const { Server, Scp, constants, responses } = dimse;
 const { Status, PresentationContextResult, TransferSyntax, AbortSource, AbortReason } = constants;
@@ -83,4 +86,23 @@ test('C-FIND sends only the study date and study UID keys: no patient attribute 
   const o = await cFindStudiesOfDay(ep('GANTRY'), 3000, '20260101');
   assert.equal(o.ok, true, JSON.stringify(o));
   assert.deepEqual(findKeys, [['QueryRetrieveLevel', 'StudyDate', 'StudyInstanceUID']]);
+});
+
+// A listener that never accepts, with its accept queue full: the kernel drops further SYNs, so connect()
+// hangs as it does toward a blackholed port. Node accepts eagerly, so the listener is a python3 one-liner.
+test('a TCP connect that never completes is tcp_timeout', { skip: existsSync('/usr/bin/python3') ? false : 'needs /usr/bin/python3 for a never-accepting listener' }, async () => {
+  const py = spawn('/usr/bin/python3', ['-u', '-c', "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const filler: Socket[] = [];
+  try {
+    const blackhole = await new Promise<number>((resolve) => py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    // One connection completes and fills the queue (backlog 0); everything after it waits for a SYN-ACK.
+    filler.push(connect(blackhole, '127.0.0.1').on('error', () => undefined));
+    await new Promise((r) => setTimeout(r, 200));
+    const o = await cEcho({ host: '127.0.0.1', port: blackhole, callingAet: 'GANTRY', calledAet: 'ANY' }, 800);
+    assert.deepEqual([o.ok, o.cause], [false, 'tcp_timeout'], JSON.stringify(o));
+    assert.ok(o.durationMs >= 790 && o.durationMs < 2000, `took ${o.durationMs} ms`);
+  } finally {
+    for (const f of filler) f.destroy();
+    py.kill();
+  }
 });

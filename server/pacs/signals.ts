@@ -62,7 +62,10 @@ export class PacsSignals {
     const failures: PacsFailureRate[] = [];
     const latency: PacsLatency[] = [];
     const byProbe = new Map<PacsProbeKind, PacsProbeResult[]>();
-    for (const p of s.probes) byProbe.set(p.probe, [...(byProbe.get(p.probe) ?? []), p]);
+    for (const p of s.probes) {
+      const list = byProbe.get(p.probe);
+      if (list) list.push(p); else byProbe.set(p.probe, [p]);
+    }
     for (const [probe, list] of byProbe) {
       const causes = new Map<NonNullable<PacsProbeResult['cause']>, number>();
       for (const p of list) if (!p.ok && p.cause) causes.set(p.cause, (causes.get(p.cause) ?? 0) + 1);
@@ -71,7 +74,8 @@ export class PacsSignals {
       for (const p of list) {
         if (!p.ok) continue;
         const key = p.ageBucket ?? 'none';
-        buckets.set(key, [...(buckets.get(key) ?? []), p.durationMs]);
+        const values = buckets.get(key);
+        if (values) values.push(p.durationMs); else buckets.set(key, [p.durationMs]);
       }
       for (const [ageBucket, values] of buckets) {
         values.sort((a, b) => a - b);

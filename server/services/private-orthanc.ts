@@ -2,7 +2,7 @@
 // storage in a given folder, called-AE checking on (so a wrong AE title is really rejected) and REST
 // behind basic auth (so Gantry's credentials path is exercised).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BINARIES, ensureBinaries } from './system-packages.js';
 import { freePort, waitFor } from '../lib/net.js';
@@ -14,7 +14,11 @@ export interface PrivateOrthancOptions {
   clientAet?: string;
   httpPort?: number;
   dicomPort?: number;
+  /** Load the DICOMweb plugin (Debian package orthanc-dicomweb) when it is installed. */
+  dicomweb?: boolean;
 }
+
+export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
 
 export interface PrivateOrthanc {
   aet: string;
@@ -22,6 +26,8 @@ export interface PrivateOrthanc {
   dicomPort: number;
   httpPort: number;
   restUrl: string;
+  /** DICOMweb root when the plugin was loaded. */
+  dicomwebUrl: string | undefined;
   username: string;
   password: string;
   storageDir: string;
@@ -46,6 +52,7 @@ export async function startPrivateOrthanc(opts: PrivateOrthancOptions): Promise<
   const username = 'gantry';
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   const confPath = join(dir, 'orthanc.json');
+  const withDicomweb = opts.dicomweb === true && existsSync(DICOMWEB_PLUGIN);
   writeFileSync(confPath, JSON.stringify({
     Name: 'gantry-test-pacs',
     StorageDirectory: storageDir,
@@ -63,7 +70,8 @@ export async function startPrivateOrthanc(opts: PrivateOrthancOptions): Promise<
     StableAge: 1,
     MetricsEnabled: true,
     SaveJobs: false,
-    Plugins: [],
+    Plugins: withDicomweb ? [DICOMWEB_PLUGIN] : [],
+    DicomWeb: { Enable: withDicomweb, Root: '/dicom-web/' },
   }, null, 2));
   const restUrl = `http://127.0.0.1:${httpPort}`;
   const authHeader = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
@@ -95,5 +103,5 @@ export async function startPrivateOrthanc(opts: PrivateOrthancOptions): Promise<
   };
 
   await launch();
-  return { aet, host: '127.0.0.1', dicomPort, httpPort, restUrl, username, password, storageDir, authHeader, stop, restart: launch, upload };
+  return { aet, host: '127.0.0.1', dicomPort, httpPort, restUrl, dicomwebUrl: withDicomweb ? `${restUrl}/dicom-web` : undefined, username, password, storageDir, authHeader, stop, restart: launch, upload };
 }

@@ -1,6 +1,7 @@
 // Active and passive PACS collection for the configured targets. Every probe runs on its own loop: run,
 // wait its interval, run again — so a slow PACS is never hit by overlapping probes of the same kind, and
 // one probe's timeout cannot delay another's. Results go to a PacsIntake (spool + bus + derived signals).
+import { readFileSync } from 'node:fs';
 import type { PacsProbeKind, PacsProbeResult, StudyAgeBucket } from '../../contracts/pacs.js';
 import type { PacsTarget } from '../../server/config/schema.js';
 import type { Logger } from '../../server/lib/logger.js';
@@ -27,6 +28,16 @@ export function ageBucketOf(studyDate: string | undefined, now: number): StudyAg
 
 function today(now: number): string {
   return new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+/** Reads the PEM files named in config once, at start (a missing file stops start-up with its path). */
+function readTls(tls: NonNullable<PacsTarget['tls']>): NonNullable<DimseEndpoint['tls']> {
+  return {
+    ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
+    ...(tls.cert ? { cert: readFileSync(tls.cert) } : {}),
+    ...(tls.key ? { key: readFileSync(tls.key) } : {}),
+    ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+  };
 }
 
 export interface PacsCollectorOptions {
@@ -78,7 +89,7 @@ export class PacsCollector implements Collector {
   private schedule(t: PacsTarget): void {
     const ep: DimseEndpoint = {
       host: t.host, port: t.port, calledAet: t.calledAet, callingAet: t.callingAet ?? this.opts.defaultCallingAet ?? 'GANTRY',
-      ...(t.tls ? { tls: t.tls } : {}),
+      ...(t.tls ? { tls: readTls(t.tls) } : {}),
     };
     const report = (probe: PacsProbeKind, o: DimseOutcome, extra: Partial<PacsProbeResult> = {}) => {
       this.completed += 1;

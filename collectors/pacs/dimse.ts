@@ -17,7 +17,8 @@ export interface DimseEndpoint {
   port: number;
   callingAet: string;
   calledAet: string;
-  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  /** PEM contents (not paths). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean };
 }
 
 export interface DimseOutcome {

@@ -23,7 +23,7 @@ export const PacsTarget = Type.Object({
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
   calledAet: AeTitle,
   callingAet: Type.Optional(AeTitle),
-  tls: Type.Optional(Type.Object({ ca: Type.Optional(Type.String()), cert: Type.Optional(Type.String()), key: Type.Optional(Type.String()), rejectUnauthorized: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+  tls: Type.Optional(Type.Object({ ca: Type.Optional(Type.String()), cert: Type.Optional(Type.String()), key: Type.Optional(Type.String()), rejectUnauthorized: Type.Optional(Type.Boolean()) }, { additionalProperties: false, description: 'DICOM TLS: paths of PEM files (CA, client certificate, client key).' })),
   rest: Type.Optional(Type.Object({
     url: Type.String({ description: 'Orthanc REST base URL (GET /statistics).' }),
     username: Type.Optional(Type.String()),

@@ -65,6 +65,7 @@ function hexStatus(status: number): string {
 function networkCause(message: string, connected: boolean): { cause: PacsFailureCause; code: string } {
   if (/ECONNREFUSED/.test(message)) return { cause: 'tcp_refused', code: 'econnrefused' };
   if (/Connection timeout|ETIMEDOUT/.test(message)) return connected ? { cause: 'timeout', code: 'idle' } : { cause: 'tcp_timeout', code: 'connect' };
+  if (/certificate|SSL|TLS|handshake/i.test(message)) return { cause: 'tls_handshake', code: /self[- ]signed/i.test(message) ? 'self_signed' : /expired/i.test(message) ? 'expired' : 'failed' };
   if (/association timeout|PDU timeout/i.test(message)) return { cause: 'timeout', code: 'association' };
   if (/ECONNRESET|EPIPE/.test(message)) return { cause: connected ? 'association_aborted' : 'tcp_refused', code: 'econnreset' };
   const m = /\b(E[A-Z]{3,20})\b/.exec(message);

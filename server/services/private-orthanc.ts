@@ -16,6 +16,8 @@ export interface PrivateOrthancOptions {
   dicomPort?: number;
   /** Load the DICOMweb plugin (Debian package orthanc-dicomweb) when it is installed. */
   dicomweb?: boolean;
+  /** Serve DICOM over TLS with this certificate and key (PEM files); client certificates not required. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
@@ -72,6 +74,10 @@ export async function startPrivateOrthanc(opts: PrivateOrthancOptions): Promise<
     SaveJobs: false,
     Plugins: withDicomweb ? [DICOMWEB_PLUGIN] : [],
     DicomWeb: { Enable: withDicomweb, Root: '/dicom-web/' },
+    ...(opts.tls ? {
+      DicomTlsEnabled: true, DicomTlsCertificate: opts.tls.certFile, DicomTlsPrivateKey: opts.tls.keyFile,
+      DicomTlsTrustedCertificates: opts.tls.certFile, DicomTlsRemoteCertificateRequired: false,
+    } : {}),
   }, null, 2));
   const restUrl = `http://127.0.0.1:${httpPort}`;
   const authHeader = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;

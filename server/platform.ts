@@ -92,7 +92,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     await collector.start();
     stops.push(() => collector.stop());
 
-    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, rejected: (r, t, d) => pipeline.rejected(r, t, d) }, log.child({ module: 'pacs' }));
+    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, rejected: (r, t, d) => pipeline.rejected(r, t, d), query: (q) => influx.query(q) }, log.child({ module: 'pacs' }));
     stops.push(() => pacs.stop());
 
     const health = async (): Promise<Health> => {

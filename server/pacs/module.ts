@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { PacsPipeline } from './pipeline.js';
 import type { PointSink } from './points.js';
 import { pacsRules } from './rules.js';
+import { seedTierHistory, type InfluxQuery } from './history.js';
 import type { PacsRule } from '../../contracts/pacs.js';
 
 export interface PacsDeps {
@@ -16,6 +17,8 @@ export interface PacsDeps {
   bus: EventBus;
   mqtt: { url: string; clientId: string; username?: string; password?: string };
   rejected: (reason: RejectReason, topic: string, detail: string) => void;
+  /** Reads back stored tier samples so the growth fit survives a restart. */
+  query?: InfluxQuery;
 }
 
 export interface PacsModule {
@@ -41,6 +44,11 @@ export async function startPacs(config: Readonly<Config>, deps: PacsDeps, log: L
     pipeline.stop();
   };
   try {
+    if (deps.query) {
+      const n = await seedTierHistory(deps.query, (x) => pipeline.signals.recordStorage(x), config.pacs.growthWindowHours)
+        .catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'could not read stored tier samples; growth starts afresh'); return 0; });
+      if (n > 0) log.info({ samples: n }, 'tier history read back for the growth forecast');
+    }
     pipeline.start();
     await collector.start();
     if (config.pacs.acceptPushed) {

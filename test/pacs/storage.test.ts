@@ -9,6 +9,10 @@ import mqtt from 'mqtt';
 import type { PacsDerived, PacsTierForecast } from '../../contracts/pacs.js';
 import { pacsMetricsTopic } from '../../contracts/pacs.js';
 import { sleep } from '../../server/lib/net.js';
+import { createLogger } from '../../server/lib/logger.js';
+import { EventBus } from '../../server/lib/event-bus.js';
+import { PacsPipeline } from '../../server/pacs/pipeline.js';
+import { seedTierHistory } from '../../server/pacs/history.js';
 import { startPrivateOrthanc, type PrivateOrthanc } from '../../server/services/private-orthanc.js';
 import { eventually, metricValue, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
 import { dicomDate, makeCanaryStudy } from './fixtures.js';
@@ -79,6 +83,16 @@ describe('PACS storage tiers and pushed metrics', () => {
     assert.ok(Math.abs(Number(hotRow?.values[0]?.[2]) - (hot.daysToFull ?? NaN)) < 1e-9);
     const samples = await p.influx.query(`SELECT count("used_bytes") FROM "pacs_storage" WHERE "pacs" = 'store' GROUP BY "tier", "source"`);
     assert.deepEqual(samples[0]?.map((s) => `${s.tags?.tier}/${s.tags?.source}`).sort(), ['hot/folder', 'orthanc-disk/orthanc', 'root-fs/statfs']);
+
+    // A restarted Gantry reads the stored samples back and forecasts the same from its first computation.
+    await sleep(300); // let the drain write the last samples
+    const live = p.pacs.pipeline.computeNow().find((x) => x.pacsId === 'store');
+    const fresh = new PacsPipeline({ append: () => undefined }, new EventBus(), { derivedIntervalMs: 1000, probeWindowMs: 3_600_000, growthWindowMs: 3_600_000 }, createLogger('silent'));
+    const n = await seedTierHistory((q) => p.influx.query(q), (x) => fresh.signals.recordStorage(x), 1);
+    assert.ok(n >= 3 * 10, `read back ${n} samples`);
+    const again = tier(fresh.computeNow().find((x) => x.pacsId === 'store'), 'hot');
+    assertConsistent(again);
+    assert.equal(again.usedBytes, tier(live, 'hot').usedBytes);
   });
 
   test('metrics pushed by an edge agent over MQTT are stored and derived like local ones', async () => {

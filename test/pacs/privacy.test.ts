@@ -30,12 +30,14 @@ describe('no patient identifier leaves the PACS through Gantry', () => {
   let pacs: CanaryPacs;
   let p: Platform;
   const dataDir = tempDir('privacy');
-  const logFile = join(tempDir('privacy-log'), 'gantry.log');
+  const orthancDir = tempDir('orthanc-privacy');
+  const logDir = tempDir('privacy-log');
+  const logFile = join(logDir, 'gantry.log');
   const captured: string[] = [];
   const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
 
   before(async () => {
-    pacs = await startCanaryPacs(tempDir('orthanc-privacy'));
+    pacs = await startCanaryPacs(orthancDir);
     const capture = (orig: typeof process.stdout.write) => ((chunk: string | Uint8Array, ...rest: never[]) => {
       captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return orig(chunk, ...rest);
@@ -53,7 +55,7 @@ describe('no patient identifier leaves the PACS through Gantry', () => {
     process.stdout.write = original.out;
     process.stderr.write = original.err;
     await pacs?.orthanc.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const d of [dataDir, orthancDir, logDir]) rmSync(d, { recursive: true, force: true });
   });
 
   test('the canary studies really carry the strings (so the scan below can fail)', () => {

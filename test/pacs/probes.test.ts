@@ -4,6 +4,7 @@
 // under its own cause.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/index.js';
 import type { PacsDerived, PacsProbeResult } from '../../contracts/pacs.js';
@@ -24,10 +25,11 @@ describe('PACS probes against a private Orthanc', () => {
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let p: TestPlatform;
   let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  const orthancDir = tempDir('orthanc');
   const live: { probes: PacsProbeResult[]; derived: PacsDerived[] } = { probes: [], derived: [] };
 
   before(async () => {
-    pacs = await startCanaryPacs(tempDir('orthanc'));
+    pacs = await startCanaryPacs(orthancDir);
     silent = await startSilentServer();
     const o = pacs.orthanc;
     p = await startTestPlatform({
@@ -42,7 +44,7 @@ describe('PACS probes against a private Orthanc', () => {
     socket.on('pacs:probe', (r) => live.probes.push(r));
     socket.on('pacs:derived', (d) => live.derived.push(d));
   });
-  after(async () => { socket?.close(); await p?.close(); await silent?.close(); await pacs?.orthanc.stop(); });
+  after(async () => { socket?.close(); await p?.close(); await silent?.close(); await pacs?.orthanc.stop(); rmSync(orthancDir, { recursive: true, force: true }); });
 
   test('healthy C-ECHO, C-FIND and retrieval of both canaries land in InfluxDB with latencies', async () => {
     const rows = await eventually('echo, find and retrieve points of pacs main', async () => {

@@ -3,7 +3,7 @@
 // days-to-full. Plus PACS metrics pushed by an edge agent over MQTT, accepted through the same contract.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { PacsDerived, PacsTierForecast } from '../../contracts/pacs.js';
@@ -56,7 +56,11 @@ describe('PACS storage tiers and pushed metrics', () => {
       }],
     });
   });
-  after(async () => { await p?.close(); await orthanc?.stop(); });
+  after(async () => {
+    await p?.close();
+    await orthanc?.stop();
+    for (const d of [folder, dir]) rmSync(d, { recursive: true, force: true });
+  });
 
   test('a growing folder and a growing Orthanc give fill %, growth and days-to-full', async () => {
     const uid = `1.2.826.0.1.3680043.9.7433.${process.pid}.77`;

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cEcho } from '../../collectors/pacs/dimse.js';
 import { startPrivateOrthanc, type PrivateOrthanc } from '../../server/services/private-orthanc.js';
@@ -18,7 +18,7 @@ describe('C-ECHO over DICOM TLS', { skip: existsSync('/usr/bin/openssl') ? false
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     o = await startPrivateOrthanc({ dir, tls: { certFile: cert, keyFile: join(dir, 'pacs.key') } });
   });
-  after(async () => { await o?.stop(); });
+  after(async () => { await o?.stop(); rmSync(dir, { recursive: true, force: true }); });
   const ep = () => ({ host: '127.0.0.1', port: o.dicomPort, callingAet: 'GANTRY', calledAet: o.aet });
 
   test('trusted certificate: the echo succeeds', async () => {

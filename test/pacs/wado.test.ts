@@ -1,7 +1,7 @@
 // Retrieval over WADO-RS against Orthanc's DICOMweb plugin, and its failure classification.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { wadoRetrieveStudy } from '../../collectors/pacs/wado.js';
 import { DICOMWEB_PLUGIN, startPrivateOrthanc, type PrivateOrthanc } from '../../server/services/private-orthanc.js';
 import { freePort } from '../../server/lib/net.js';
@@ -13,12 +13,12 @@ const skip = existsSync(DICOMWEB_PLUGIN) ? false : 'needs the Orthanc DICOMweb p
 describe('WADO-RS retrieval', { skip }, () => {
   let o: PrivateOrthanc;
   const uid = `1.2.826.0.1.3680043.9.7433.${process.pid}.91`;
+  const dir = tempDir('orthanc-wado');
   before(async () => {
-    const dir = tempDir('orthanc-wado');
     o = await startPrivateOrthanc({ dir, dicomweb: true });
     for (const f of makeCanaryStudy({ dir, studyUid: uid, studyDate: dicomDate(30), patientName: 'Wado^Test', patientId: 'W1', instances: 2 })) await o.upload(f);
   });
-  after(async () => { await o?.stop(); });
+  after(async () => { await o?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
   test('a canary study over WADO-RS: time to first byte, total time and bytes', async () => {
     const src = { url: o.dicomwebUrl ?? '', username: o.username, password: o.password };

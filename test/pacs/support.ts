@@ -27,9 +27,10 @@ export function canaryTarget(c: CanaryPacs, id: string, extra: Record<string, un
   const o = c.orthanc;
   return {
     id, site: 'test', host: o.host, port: o.dicomPort, calledAet: o.aet, callingAet: 'GANTRY',
-    echo: { intervalMs: 200, timeoutMs: 2000 },
-    find: { intervalMs: 300, timeoutMs: 3000, studyDate: c.recentDate },
-    retrieve: { intervalMs: 500, timeoutMs: 5000 },
+    // Short intervals, generous timeouts: the test machine is shared and a slow answer is not the point here.
+    echo: { intervalMs: 200, timeoutMs: 5000 },
+    find: { intervalMs: 300, timeoutMs: 5000, studyDate: c.recentDate },
+    retrieve: { intervalMs: 500, timeoutMs: 10000 },
     canaries: [
       { name: 'recent', studyInstanceUid: c.recentUid, studyDate: c.recentDate, tier: 'hot' },
       { name: 'year-old', studyInstanceUid: c.oldUid, studyDate: c.oldDate, tier: 'archive' },

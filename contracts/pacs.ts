@@ -13,6 +13,7 @@ export const PACS_PROBE_KINDS: readonly PacsProbeKind[] = ['echo', 'find', 'retr
 export const PacsFailureCause = Type.Union([
   Type.Literal('tcp_refused'),
   Type.Literal('tcp_timeout'),
+  Type.Literal('tls_handshake'),
   Type.Literal('association_rejected'),
   Type.Literal('association_aborted'),
   Type.Literal('no_presentation_context'),
@@ -23,7 +24,7 @@ export const PacsFailureCause = Type.Union([
 ]);
 export type PacsFailureCause = Static<typeof PacsFailureCause>;
 export const PACS_FAILURE_CAUSES: readonly PacsFailureCause[] = [
-  'tcp_refused', 'tcp_timeout', 'association_rejected', 'association_aborted', 'no_presentation_context', 'dimse_status', 'http_status', 'timeout', 'network_error',
+  'tcp_refused', 'tcp_timeout', 'tls_handshake', 'association_rejected', 'association_aborted', 'no_presentation_context', 'dimse_status', 'http_status', 'timeout', 'network_error',
 ];
 
 /** A bounded, identifier-free code: a rejection reason, a DIMSE status in hex, an HTTP status. */

@@ -65,10 +65,10 @@ test('wrong password shows an error and no dashboard', async () => {
 
 test('a scanner page shows live data, and a range change loads downsampled history', async () => {
   const page = await pageAs('biomed');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid^="tile-"]').length === 12);
+  await page.waitForFunction(`document.querySelectorAll('[data-testid^="tile-"]').length === 12`);
   await page.click('a[href="/scanners/central-mri-1"]');
   await page.waitForURL(/\/scanners\/central-mri-1$/);
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="scanner-chart"]')?.getAttribute('data-points')) >= 2);
+  await page.waitForFunction(`Number(document.querySelector('[data-testid="scanner-chart"]')?.getAttribute('data-points')) >= 2`);
   await page.getByTestId('range-1h').click();
   await page.waitForURL(/range=1h/);
   await page.getByTestId('series-status').filter({ hasText: /buckets of \d+ s/ }).waitFor();

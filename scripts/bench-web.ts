@@ -39,14 +39,15 @@ try {
   // Measured load: a fresh navigation with the session cookie, the fleet already publishing.
   const t0 = Date.now();
   await page.goto(`${p.url}/`);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="tile-"]').length >= n, scanners, { timeout: 60000 });
+  await page.waitForFunction(`document.querySelectorAll('[data-testid^="tile-"]').length >= ${scanners}`, undefined, { timeout: 60000 });
   const allTilesMs = Date.now() - t0;
-  const paints = await page.evaluate(() => new Promise<{ fcp: number; lcp: number }>((resolve) => {
+  // Runs in the page (a string: the root tsconfig has no DOM types).
+  const paints = await page.evaluate(`new Promise((resolve) => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
     let lcp = NaN;
     new PerformanceObserver((list) => { for (const e of list.getEntries()) lcp = e.startTime; }).observe({ type: 'largest-contentful-paint', buffered: true });
     setTimeout(() => resolve({ fcp, lcp }), 500);
-  }));
+  })`) as { fcp: number; lcp: number };
   const live = await mainThreadMsPerSecond(page, seconds);
   await p.simulator?.stop();
   await sleep(1500);

@@ -13,6 +13,8 @@ import type { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import type { DeadLetterReader } from './telemetry/dead-letters.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -21,6 +23,7 @@ export interface AppDeps {
   bus: EventBus;
   registry: Registry;
   health: () => Promise<Health>;
+  deadLetters?: DeadLetterReader;
   telemetrySnapshot: () => TelemetryReading[];
   alertsSnapshot: () => Alert[];
 }
@@ -55,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
 
   await app.register(healthRoutes, { health: deps.health });
   await app.register(metricsRoutes, { registry: deps.registry });
+  if (deps.deadLetters) await app.register(deadLetterRoutes, { store: deps.deadLetters });
 
   const webDist = resolve(deps.config.http.webDist);
   if (existsSync(resolve(webDist, 'index.html'))) {

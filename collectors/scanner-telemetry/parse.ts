@@ -5,7 +5,15 @@ import {
   EventPayload, StatusPayload, TelemetryPayload, parseScannerTopic,
   type AcceptedMessage, type EventSample, type RejectReason, type ScannerTopic, type StatusSample, type TelemetryReading, type TelemetrySample, type Timestamp,
 } from '../../contracts/index.js';
-import { findMetric } from '../../contracts/metric-catalog.js';
+import { metricsFor } from '../../contracts/metric-catalog.js';
+
+// Metric names per modality as sets: checked for every field of every sample, so a list scan would cost.
+const KNOWN = new Map<string, ReadonlySet<string>>();
+const known = (modality: ScannerTopic['modality']): ReadonlySet<string> => {
+  let set = KNOWN.get(modality);
+  if (!set) { set = new Set(metricsFor(modality).map((m) => m.name)); KNOWN.set(modality, set); }
+  return set;
+};
 
 const telemetryCheck = TypeCompiler.Compile(TelemetryPayload);
 const statusCheck = TypeCompiler.Compile(StatusPayload);
@@ -71,11 +79,13 @@ function telemetry(t: ScannerTopic, body: object, limits: ParseLimits, now: numb
   const samples = items<TelemetrySample>(body, 'samples', limits);
   if (isRejected(samples)) return samples;
   const readings: TelemetryReading[] = [];
+  const names = known(t.modality);
   for (const s of samples) {
     const ts = checkTime(s.ts, limits, now);
     if (isRejected(ts)) return ts;
-    for (const [name, value] of Object.entries(s.metrics)) {
-      if (!findMetric(t.modality, name)) return reject('unknown_metric', `${name} is not a ${t.modality} metric in the catalog`);
+    for (const name in s.metrics) {
+      const value = s.metrics[name] as number;
+      if (!names.has(name)) return reject('unknown_metric', `${name} is not a ${t.modality} metric in the catalog`);
       if (!Number.isFinite(value)) return reject('schema', `${name} is not a finite number`);
     }
     readings.push({ site: t.site, modality: t.modality, scannerId: t.scannerId, ts, metrics: s.metrics });

@@ -2,8 +2,9 @@
 //   [--connections 1] [--publishers 2] [--raw-concurrency 2] [--batch-size 5000] [--gzip-threshold 65536]
 // N simulated scanners × M metrics through a private Mosquitto into the stand-alone collector process
 // (collectors/scanner-telemetry/run.ts: the same ingest path as the server) and a private InfluxDB. Prints
-// sustained points/s (published → all queryable), publish-to-queryable latency p50/p99 of probe samples sent
-// during the load, CPU and memory of the collector and influxd, and in the same run the raw InfluxDB ceiling
+// sustained points/s (phase 1: as fast as the broker acknowledges, published → all queryable), then
+// publish-to-queryable latency p50/p99 of probe samples sent during phase 2, a paced load at half that rate
+// (latency at saturation only measures the backlog), CPU and memory of the collector and influxd, and in the same run the raw InfluxDB ceiling
 // (the same line protocol POSTed straight to /write) with the ratio Gantry/raw. Saves JSON in bench-results/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ const { values: a } = parseArgs({ options: {
   scanners: { type: 'string', default: '100' }, metrics: { type: 'string', default: '16' }, 'samples-per-message': { type: 'string', default: '10' },
   seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '1' }, publishers: { type: 'string', default: '2' },
   'raw-concurrency': { type: 'string', default: '2' }, 'in-flight': { type: 'string', default: '100' },
-  'batch-size': { type: 'string', default: '5000' }, 'gzip-threshold': { type: 'string', default: '65536' },
+  'batch-size': { type: 'string', default: '5000' }, 'latency-seconds': { type: 'string', default: '15' }, 'latency-load': { type: 'string', default: '0.5' }, 'gzip-threshold': { type: 'string', default: '65536' },
 } });
 const N = Number(a.scanners);
 const names = metricsFor('mri').map((m) => m.name).slice(0, Number(a.metrics));
@@ -43,16 +44,23 @@ function body(scanner: number, first: number): string {
   return `{"samples":[${parts.join(',')}]}`;
 }
 
-async function publishLoad(url: string, client: number, scanners: number[], until: number): Promise<number> {
+const next = new Map<number, number>();
+
+/** Publishes batches round-robin until `until`; `pointsPerSecond` paces it (0: as fast as acknowledged). */
+async function publishLoad(url: string, client: number, scanners: number[], until: number, pointsPerSecond = 0): Promise<number> {
   const c = await mqtt.connectAsync(url, { clientId: `bench-pub-${client}`, clean: true });
   const window = Number(a['in-flight']);
   const pending = new Set<Promise<unknown>>();
-  const next = new Map(scanners.map((s) => [s, 0]));
   let points = 0;
+  const t0 = Date.now();
   while (Date.now() < until) {
     for (const s of scanners) {
       while (pending.size >= window) await Promise.race(pending);
-      const first = next.get(s) as number;
+      if (pointsPerSecond > 0) {
+        const due = t0 + (points / pointsPerSecond) * 1000;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
+      const first = next.get(s) ?? 0;
       next.set(s, first + B);
       const p = c.publishAsync(`gantry/v1/bench/mri/s-${s}/telemetry`, body(s, first), { qos: 1 });
       pending.add(p);
@@ -143,25 +151,35 @@ async function main(): Promise<void> {
     const influx = new InfluxStore({ url: influxd.url, database: 'gantry', retentionPolicy: 'raw' });
     const watch = new ProcWatch({ collector: collector.pid as number, influxd: findPid(join(tmp, 'influxdb')) as number, bench: process.pid });
     say(`[bench:ingest] ${N} scanners × ${M} metrics, ${B} samples/message, ${SECONDS} s of load, ${a.connections} collector connection(s), ${a.publishers} publishers`);
-    const probeClient = await mqtt.connectAsync(mosq.url, { clientId: 'bench-probe' });
-    const started = performance.now();
-    const until = Date.now() + SECONDS * 1000;
-    watch.start();
     const P = Number(a.publishers);
-    const load = Promise.all(Array.from({ length: P }, (_, p) => publishLoad(mosq.url, p, Array.from({ length: N }, (_, s) => s).filter((s) => s % P === p), until)));
-    const latP = probeLatency(probeClient, influx, until, 200);
-    const published = (await load).reduce((x, y) => x + y, 0);
+    const groups = Array.from({ length: P }, (_, p) => Array.from({ length: N }, (_, s) => s).filter((s) => s % P === p));
+    const waitStored = async (expected: number) => {
+      let stored = 0;
+      for (const deadline = Date.now() + 300000; Date.now() < deadline; await sleep(200)) {
+        stored = await countAll(influx, 'gantry');
+        if (stored >= expected) return stored;
+      }
+      throw new Error(`only ${stored} of ${expected} points reached InfluxDB`);
+    };
+    // Phase 1: saturation.
+    const started = performance.now();
+    watch.start();
+    const until = Date.now() + SECONDS * 1000;
+    const published = (await Promise.all(groups.map((g, p) => publishLoad(mosq.url, p, g, until)))).reduce((x, y) => x + y, 0);
     const publishSeconds = (performance.now() - started) / 1000;
-    let stored = 0;
-    for (const deadline = Date.now() + 300000; Date.now() < deadline; await sleep(200)) {
-      stored = await countAll(influx, 'gantry');
-      if (stored >= published) break;
-    }
+    await waitStored(published);
     const allSeconds = (performance.now() - started) / 1000;
     const procs = watch.stop();
+    // Phase 2: a paced load with latency probes.
+    const paced = Math.round((published / allSeconds) * Number(a['latency-load']));
+    say(`[bench:ingest] latency phase: ${paced} points/s for ${a['latency-seconds']} s with a probe sample every 200 ms…`);
+    const probeClient = await mqtt.connectAsync(mosq.url, { clientId: 'bench-probe' });
+    const until2 = Date.now() + Number(a['latency-seconds']) * 1000;
+    const latP = probeLatency(probeClient, influx, until2, 200);
+    const published2 = (await Promise.all(groups.map((g, p) => publishLoad(mosq.url, p, g, until2, paced / P)))).reduce((x, y) => x + y, 0);
     const latencies = await latP;
     await probeClient.endAsync();
-    if (stored !== published) throw new Error(`only ${stored} of ${published} points reached InfluxDB`);
+    await waitStored(published + published2);
     const gantryPps = published / allSeconds;
     say(`[bench:ingest] raw ceiling: ${published} points as line protocol, batches of 5000, ${a['raw-concurrency']} concurrent POST /write…`);
     const rawPps = await rawCeiling(influxd.url, published, Number(a['raw-concurrency']));
@@ -169,7 +187,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(), scanners: N, metrics: M, samplesPerMessage: B, loadSeconds: SECONDS, collectorConnections: Number(a.connections), batchSize: Number(a['batch-size']), gzipThreshold: Number(a['gzip-threshold']),
       points: published, fieldValues: published * M,
       gantry: { pointsPerSecond: round(gantryPps, 0), fieldValuesPerSecond: round(gantryPps * M, 0), publishPointsPerSecond: round(published / publishSeconds, 0), secondsToAllQueryable: round(allSeconds) },
-      latencyMs: { probes: latencies.length, p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), max: round(latencies[latencies.length - 1] ?? NaN, 1) },
+      latencyMs: { pacedPointsPerSecond: paced, probes: latencies.length, p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), max: round(latencies[latencies.length - 1] ?? NaN, 1) },
       raw: { pointsPerSecond: round(rawPps, 0), concurrency: Number(a['raw-concurrency']), batchLines: 5000 },
       ratioGantryToRaw: round(gantryPps / rawPps, 3),
       processes: procs,

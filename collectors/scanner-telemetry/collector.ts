@@ -18,6 +18,8 @@ export interface TelemetrySink {
   accept(message: AcceptedMessage): void;
   /** False while accept() would throw (spool full); used to decide when to ask for redelivery. */
   canAccept(): boolean;
+  /** A message was left unacknowledged because accept() threw. */
+  notAcknowledged(): void;
 }
 
 export interface RejectSink {
@@ -84,6 +86,7 @@ export class ScannerTelemetryCollector implements Collector {
       } catch (err) {
         // Not acknowledged: the broker keeps the message and redelivers it on the next session.
         this.unacked.add(client);
+        this.sink.notAcknowledged();
         this.throttle.warn('sink', { err: (err as Error).message }, 'could not make scanner data durable; not acknowledging');
         callback(err as Error);
       }

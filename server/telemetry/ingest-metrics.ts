@@ -14,6 +14,7 @@ export class IngestMetrics {
   readonly spoolCapacity: Gauge;
   readonly spoolAlarm: Gauge;
   readonly influxRejected: Counter;
+  readonly notAcknowledged: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -27,6 +28,7 @@ export class IngestMetrics {
     this.spoolCapacity = new Gauge({ name: 'gantry_spool_capacity_bytes', help: 'Bound of the spool', registers });
     this.spoolAlarm = new Gauge({ name: 'gantry_spool_alarm', help: '1 while the spool is above its alarm level (InfluxDB has not kept up); 0 otherwise', registers });
     this.influxRejected = new Counter({ name: 'gantry_influx_points_rejected_total', help: 'Points InfluxDB refused permanently (HTTP 400: type conflict, beyond retention); kept as dead letters', registers });
+    this.notAcknowledged = new Counter({ name: 'gantry_ingest_unacknowledged_total', help: 'Messages left unacknowledged (redelivered later) because the spool was full', registers });
     // Zero every reason so dashboards see the series before the first reject.
     for (const reason of REJECT_REASONS) this.rejects.inc({ reason }, 0);
     for (const result of ['accepted', 'rejected']) this.messages.inc({ result }, 0);

@@ -34,6 +34,10 @@ export class TelemetryPipeline implements TelemetrySink, RejectSink {
     }
   }
 
+  notAcknowledged(): void {
+    this.metrics.notAcknowledged.inc();
+  }
+
   canAccept(): boolean {
     return this.spool.pendingBytes() < this.spool.maxBytes * 0.95;
   }

@@ -38,4 +38,6 @@ test('InfluxDB down for 30 s: every accepted point is present afterwards, none t
   assert.deepEqual(new Set(stored), pub.acked);
   await eventually('alarm cleared', () => metricValue(p.url, 'gantry_spool_alarm'), (v) => v === 0, 5000);
   assert.ok(await metricValue(p.url, 'gantry_influx_write_errors_total') > 0);
+  // 30 s of this load is more than the 1 MiB spool: the full spool refused, and the redelivery made up for it.
+  assert.ok(await metricValue(p.url, 'gantry_ingest_unacknowledged_total') > 0, 'the spool filled up during the outage');
 });

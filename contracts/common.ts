@@ -17,7 +17,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
 
 /** Epoch milliseconds or an RFC 3339 string; scanners and gateways send either. */
-export const Timestamp = Type.Union([Type.Number({ minimum: 0 }), Type.String({ format: 'date-time' })]);
+export const Timestamp = Type.Union([Type.Number({ minimum: 0 }), Type.String({ format: 'date-time' })], { description: 'sample time: epoch ms (epoch s below 1e11) or RFC 3339' });
 export type Timestamp = Static<typeof Timestamp>;
 
 export const Severity = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]);

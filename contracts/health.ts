@@ -9,6 +9,6 @@ export const DependencyCheck = Type.Object({
 export const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   uptimeSeconds: Type.Number(),
-  checks: Type.Object({ influxdb: DependencyCheck, mqtt: DependencyCheck }),
+  checks: Type.Object({ influxdb: DependencyCheck, mqtt: DependencyCheck, spool: Type.Optional(DependencyCheck) }),
 });
 export type Health = Static<typeof Health>;

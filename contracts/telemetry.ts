@@ -1,5 +1,6 @@
-// MQTT telemetry contract, version 1. A scanner (or the gateway in front of it) publishes to
-// gantry/v1/{site}/{modality}/{scannerId}/telemetry either one sample or a batch of samples.
+// MQTT contract, version 1. A scanner (or the gateway in front of it) publishes to
+// gantry/v1/{site}/{modality}/{scannerId}/{telemetry|status|event}, one item or a batch of items per message.
+// docs/mqtt-api.md is generated from these schemas (npm run docs:mqtt) and a test fails when they disagree.
 import { Type, type Static } from '@sinclair/typebox';
 import { Modality, Slug, Timestamp } from './common.js';
 
@@ -13,12 +14,12 @@ export const TelemetrySample = Type.Object(
     ts: Timestamp,
     metrics: MetricValues,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'values of one or more catalog metrics at one instant' },
 );
 export type TelemetrySample = Static<typeof TelemetrySample>;
 
 export const TelemetryBatch = Type.Object(
-  { samples: Type.Array(TelemetrySample, { minItems: 1 }) },
+  { samples: Type.Array(TelemetrySample, { minItems: 1, description: 'samples, any order' }) },
   { additionalProperties: false },
 );
 
@@ -36,17 +37,85 @@ export const TelemetryReading = Type.Object({
 });
 export type TelemetryReading = Static<typeof TelemetryReading>;
 
-/** Every way a message can be refused; each is counted separately in /metrics. */
-export const RejectReason = Type.Union([
-  Type.Literal('bad_topic'),
-  Type.Literal('oversize'),
-  Type.Literal('malformed_json'),
-  Type.Literal('schema'),
-  Type.Literal('too_many_samples'),
-  Type.Literal('unknown_metric'),
-  Type.Literal('future_timestamp'),
+export const SCANNER_STATES = ['up', 'degraded', 'down', 'maintenance'] as const;
+export const ScannerState = Type.Union(SCANNER_STATES.map((s) => Type.Literal(s)), { description: 'operational state' });
+export type ScannerState = Static<typeof ScannerState>;
+
+// Free text is bounded and documented as technical only: these strings are stored, and must never carry
+// patient identifiers (the contract cannot tell, so it keeps them short and says so).
+const Reason = Type.String({ maxLength: 200, description: 'technical reason, no patient data (≤ 200 chars)' });
+
+export const StatusSample = Type.Object(
+  { ts: Timestamp, state: ScannerState, reason: Type.Optional(Reason) },
+  { additionalProperties: false, description: 'a change (or a periodic restatement) of the scanner state' },
+);
+export type StatusSample = Static<typeof StatusSample>;
+export const StatusPayload = Type.Union([
+  StatusSample,
+  Type.Object({ statuses: Type.Array(StatusSample, { minItems: 1 }) }, { additionalProperties: false }),
 ]);
+
+export const EVENT_TYPES = ['exam_start', 'exam_end', 'error', 'warning', 'info'] as const;
+export const EventType = Type.Union(EVENT_TYPES.map((s) => Type.Literal(s)), { description: 'kind of event' });
+export type EventType = Static<typeof EventType>;
+
+export const EventSample = Type.Object(
+  {
+    ts: Timestamp,
+    type: EventType,
+    code: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'vendor error / event code, e.g. "E-4711"' })),
+    examType: Type.Optional(Slug),
+    detail: Type.Optional(Reason),
+  },
+  { additionalProperties: false, description: 'something that happened at one instant' },
+);
+export type EventSample = Static<typeof EventSample>;
+export const EventPayload = Type.Union([
+  EventSample,
+  Type.Object({ events: Type.Array(EventSample, { minItems: 1 }) }, { additionalProperties: false }),
+]);
+
+const Identity = { site: Slug, modality: Modality, scannerId: Slug, ts: Type.Number() };
+export const StatusChange = Type.Object({ ...Identity, state: ScannerState, reason: Type.Optional(Type.String()) });
+export type StatusChange = Static<typeof StatusChange>;
+export const ScannerEvent = Type.Object({
+  ...Identity, type: EventType, code: Type.Optional(Type.String()), examType: Type.Optional(Type.String()), detail: Type.Optional(Type.String()),
+});
+export type ScannerEvent = Static<typeof ScannerEvent>;
+
+/** One accepted MQTT message, whatever its channel. */
+export type AcceptedMessage =
+  | { channel: 'telemetry'; readings: TelemetryReading[] }
+  | { channel: 'status'; statuses: StatusChange[] }
+  | { channel: 'event'; events: ScannerEvent[] };
+
+/** Every way a message can be refused; each is counted separately in /metrics. */
+export const REJECT_REASONS = [
+  'bad_topic', 'oversize', 'malformed_json', 'schema', 'too_many_samples', 'unknown_metric', 'future_timestamp', 'stale_timestamp',
+] as const;
+export const RejectReason = Type.Union(REJECT_REASONS.map((r) => Type.Literal(r)));
 export type RejectReason = Static<typeof RejectReason>;
-export const REJECT_REASONS: readonly RejectReason[] = [
-  'bad_topic', 'oversize', 'malformed_json', 'schema', 'too_many_samples', 'unknown_metric', 'future_timestamp',
-];
+
+/** What each reject reason means; the API doc is generated from this. */
+export const REJECT_REASON_DOC: Record<RejectReason, string> = {
+  bad_topic: 'topic not of the form above (wrong root, level count, id syntax, modality or channel)',
+  oversize: 'payload larger than `ingest.maxPayloadBytes`',
+  malformed_json: 'payload is not JSON',
+  schema: 'JSON of the wrong shape or types (the detail names the path)',
+  too_many_samples: 'batch longer than `ingest.maxSamplesPerMessage`',
+  unknown_metric: 'a metric not in the catalog for the topic\'s modality',
+  future_timestamp: 'a timestamp more than `ingest.maxFutureSkewSeconds` ahead of the server clock',
+  stale_timestamp: 'a timestamp older than the raw retention (`influx.retentionDays`): InfluxDB would drop it',
+};
+
+/** A rejected message as the dead-letter store keeps it (payload truncated). */
+export const DeadLetter = Type.Object({
+  at: Type.Number({ description: 'epoch ms when it was rejected' }),
+  reason: Type.String(),
+  topic: Type.String(),
+  detail: Type.String(),
+  payloadBytes: Type.Integer(),
+  payload: Type.String({ description: 'start of the payload (UTF-8, or base64 when binary)' }),
+  encoding: Type.Union([Type.Literal('utf8'), Type.Literal('base64')]),
+});
+export type DeadLetter = Static<typeof DeadLetter>;

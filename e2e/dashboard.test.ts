@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../test/support/platform.js';
-import { ARTIFACTS, launchBrowser, signIn } from './support/browser.js';
+import { ARTIFACTS, launchBrowser, signIn, until } from './support/browser.js';
 
 let p: TestPlatform;
 let browser: Browser;
@@ -24,11 +24,11 @@ test('the fleet page shows 12 tiles whose values change live', async () => {
   await signIn(page, p.url, 'admin', TEST_ADMIN_PASSWORD);
   await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
   const tiles = page.locator('[data-testid^="tile-"]');
-  await page.waitForFunction(`document.querySelectorAll('[data-testid^="tile-"]').length === 12`);
+  await tiles.nth(11).waitFor();
   assert.equal(await tiles.count(), 12);
   const power = page.getByTestId('value-central-ct-1-power_kw');
   const first = await page.getByTestId('tile-central-ct-1').locator('.updated').textContent();
-  await page.waitForFunction(`document.querySelector('[data-testid="tile-central-ct-1"] .updated')?.textContent !== ${JSON.stringify(first)}`, undefined, { timeout: 5000 });
+  await until('the tile to update', async () => (await page.getByTestId('tile-central-ct-1').locator('.updated').textContent()) !== first, 5000);
   assert.match((await power.textContent()) ?? '', /kW$/);
   await page.screenshot({ path: `${ARTIFACTS}/fleet.png`, fullPage: true });
 });
@@ -41,7 +41,7 @@ test('an injected helium leak raises an alert on the page and turns the tile cri
   await alert.waitFor({ timeout: 20000 });
   assert.equal(await alert.getAttribute('data-state'), 'firing');
   assert.match((await alert.textContent()) ?? '', /Helium level .* below 60 %/);
-  await page.waitForFunction(`document.querySelector('[data-testid="tile-${target}"]')?.getAttribute('data-state') === 'critical'`);
+  await page.locator(`[data-testid="tile-${target}"][data-state="critical"]`).waitFor();
   assert.match((await page.getByTestId('open-alert-count').textContent()) ?? '', /^1 open alert$/);
   await page.screenshot({ path: `${ARTIFACTS}/helium-alert.png`, fullPage: true });
 });

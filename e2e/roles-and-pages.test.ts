@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../test/support/platform.js';
-import { ARTIFACTS, launchBrowser, signIn } from './support/browser.js';
+import { ARTIFACTS, launchBrowser, signIn, until } from './support/browser.js';
 
 let p: TestPlatform;
 let browser: Browser;
@@ -65,10 +65,10 @@ test('wrong password shows an error and no dashboard', async () => {
 
 test('a scanner page shows live data, and a range change loads downsampled history', async () => {
   const page = await pageAs('biomed');
-  await page.waitForFunction(`document.querySelectorAll('[data-testid^="tile-"]').length === 12`);
+  await page.locator('[data-testid^="tile-"]').nth(11).waitFor();
   await page.click('a[href="/scanners/central-mri-1"]');
   await page.waitForURL(/\/scanners\/central-mri-1$/);
-  await page.waitForFunction(`Number(document.querySelector('[data-testid="scanner-chart"]')?.getAttribute('data-points')) >= 2`);
+  await until('two chart points', async () => Number(await page.getByTestId('scanner-chart').getAttribute('data-points')) >= 2);
   await page.getByTestId('range-1h').click();
   await page.waitForURL(/range=1h/);
   await page.getByTestId('series-status').filter({ hasText: /buckets of \d+ s/ }).waitFor();

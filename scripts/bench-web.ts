@@ -39,15 +39,16 @@ try {
   // Measured load: a fresh navigation with the session cookie, the fleet already publishing.
   const t0 = Date.now();
   await page.goto(`${p.url}/`);
-  await page.waitForFunction(`document.querySelectorAll('[data-testid^="tile-"]').length >= ${scanners}`, undefined, { timeout: 60000 });
+  await page.locator('[data-testid^="tile-"]').nth(scanners - 1).waitFor({ timeout: 60000 });
   const allTilesMs = Date.now() - t0;
-  // Runs in the page (a string: the root tsconfig has no DOM types).
-  const paints = await page.evaluate(`new Promise((resolve) => {
+  // Paint timings from the page's Performance API (runs in the browser; Node's perf_hooks types cover it).
+  const paints = await page.evaluate(() => new Promise<{ fcp: number; lcp: number }>((resolve) => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
     let lcp = NaN;
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) lcp = e.startTime; }).observe({ type: 'largest-contentful-paint', buffered: true });
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) lcp = e.startTime; })
+      .observe({ type: 'largest-contentful-paint', buffered: true } as unknown as { entryTypes: ['mark'] });
     setTimeout(() => resolve({ fcp, lcp }), 500);
-  })`) as { fcp: number; lcp: number };
+  }));
   const live = await mainThreadMsPerSecond(page, seconds);
   await p.simulator?.stop();
   await sleep(1500);

@@ -30,6 +30,8 @@ import { auditRoutes } from './routes/audit.js';
 import { downtimeRoutes } from './routes/downtime.js';
 import { whatIfRoutes } from './routes/whatif.js';
 import type { Analytics } from './downtime/analytics.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import type { DeadLetterReader } from './telemetry/dead-letters.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -38,6 +40,7 @@ export interface AppDeps {
   bus: EventBus;
   registry: Registry;
   health: () => Promise<Health>;
+  deadLetters?: DeadLetterReader;
   telemetrySnapshot: () => TelemetryReading[];
   alertsSnapshot: () => Alert[];
   auth: AuthStore;
@@ -85,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });
     await app.register(whatIfRoutes, { whatif: deps.analytics.whatif });
   }
+  if (deps.deadLetters) await app.register(deadLetterRoutes, { store: deps.deadLetters });
 
   // The dashboard's files are public (the login page must load); its data is not.
   await app.register(async (web) => {

@@ -4,7 +4,6 @@
 import { join, resolve } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Health } from '../contracts/index.js';
-import { ScannerTelemetryCollector } from '../collectors/scanner-telemetry/collector.js';
 import { FleetSimulator } from '../collectors/simulator/publisher.js';
 import type { Config } from './config/schema.js';
 import { EventBus } from './lib/event-bus.js';
@@ -12,10 +11,7 @@ import type { Logger } from './lib/logger.js';
 import { startPrivateInfluxd, type PrivateInfluxd } from './services/private-influxd.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './services/embedded-broker.js';
 import { InfluxStore } from './storage/influx.js';
-import { Spool } from './telemetry/spool.js';
-import { InfluxDrain } from './telemetry/influx-drain.js';
-import { IngestMetrics } from './telemetry/ingest-metrics.js';
-import { TelemetryPipeline } from './telemetry/pipeline.js';
+import { startIngest } from './telemetry/ingest.js';
 import { LatestReadings } from './telemetry/latest.js';
 import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
@@ -72,37 +68,19 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     const bus = new EventBus();
-    const metrics = new IngestMetrics(registry);
-    const spool = new Spool({ dir: join(dataDir, 'spool'), maxBytes: config.ingest.spoolMaxBytes, fsyncIntervalMs: config.ingest.spoolFsyncMs });
-    stops.push(() => spool.close());
-    metrics.spoolCapacity.set(spool.maxBytes);
-    const writeApi = influx.writeApi({ batchSize: config.influx.batchSize + 1, flushInterval: 0, maxRetries: 0, gzipThreshold: 64 * 1024 });
-    const drain = new InfluxDrain(spool, writeApi, { batchSize: config.influx.batchSize, flushIntervalMs: config.influx.flushIntervalMs }, log.child({ module: 'influx-drain' }), {
-      onWritten: (n, s) => { metrics.written.inc(n); metrics.writeSeconds.observe(s); },
-      onWriteError: () => metrics.writeErrors.inc(),
-    });
-    drain.start();
-    stops.push(() => drain.stop());
-    const spoolGauge = setInterval(() => metrics.spoolBytes.set(spool.pendingBytes()), 1000);
-    stops.push(() => clearInterval(spoolGauge));
-
-    const pipeline = new TelemetryPipeline(spool, bus, metrics);
+    // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
+    const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
+      : broker ? access.mqttDevices.internal : {};
+    const ingest = await startIngest({ config, dataDir, influx, mqttUrl, mqttCredentials: mqttCreds, registry, bus, log });
+    stops.push(() => ingest.stop());
+    const { collector, drain, spool, pipeline } = ingest;
     const latest = new LatestReadings(bus);
     const helium = new HeliumThresholdRule(bus, { limitPct: config.alerts.heliumLowPct, hysteresisPct: config.alerts.heliumHysteresisPct });
     helium.start();
     stops.push(() => helium.stop());
 
-    // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
-    const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
-      : broker ? access.mqttDevices.internal : {};
-    const collector = new ScannerTelemetryCollector(
-      { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds, limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxSamplesPerMessage: config.ingest.maxSamplesPerMessage, maxFutureSkewMs: config.ingest.maxFutureSkewSeconds * 1000 } },
-      pipeline, pipeline, log.child({ module: 'scanner-telemetry' }),
-    );
-    await collector.start();
-    stops.push(() => collector.stop());
-
-    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, rejected: (r, t, d) => pipeline.rejected(r, t, d), query: (q) => influx.query(q) }, log.child({ module: 'pacs' }));
+    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, // Rejected PACS pushes are counted and listed without their payload.
+      rejected: (r, t, d) => pipeline.rejected(r, t, d, Buffer.alloc(0)), query: (q) => influx.query(q) }, log.child({ module: 'pacs' }));
     stops.push(() => pacs.stop());
 
     const health = async (): Promise<Health> => {
@@ -110,12 +88,14 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       const influxOk = db.ok && !drain.degraded;
       const detail = drain.degraded ? `${db.detail}; writes failing: ${drain.lastWriteError}` : db.detail;
       const mqttOk = collector.connected;
+      const spoolCheck = ingest.spoolCheck();
       return {
-        status: influxOk && mqttOk ? 'ok' : 'degraded',
+        status: influxOk && mqttOk && spoolCheck.ok ? 'ok' : 'degraded',
         uptimeSeconds: Math.round(process.uptime()),
         checks: {
           influxdb: { ok: influxOk, latencyMs: Math.round(db.latencyMs * 10) / 10, detail },
           mqtt: { ok: mqttOk, detail: mqttOk ? `connected to ${mqttUrl}` : `not connected to ${mqttUrl}` },
+          spool: spoolCheck,
         },
       };
     };
@@ -124,6 +104,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const http = await buildApp({
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(),
       auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
+      deadLetters: ingest.deadLetters,
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());

@@ -1,17 +1,25 @@
-// Subscribes to every scanner's telemetry at QoS 1 and hands accepted readings to the spool before the
-// broker gets its PUBACK: MQTT.js sends the PUBACK only when handleMessage calls back, so a reading is
-// acknowledged exactly when it is durable. The session is persistent (fixed client id, clean=false), so what
-// arrives while the collector is down waits at the broker.
+// Subscribes to every scanner's telemetry, status and event channels at QoS 1 and hands accepted messages
+// to the spool before the broker gets its PUBACK: MQTT.js sends the PUBACK only when handleMessage calls
+// back, so a message is acknowledged exactly when it is durable. Sessions are persistent (fixed client id,
+// clean=false), so what arrives while the collector is down waits at the broker.
+//
+// MQTT.js handles one message at a time per connection. The handler is synchronous (parse + one write()),
+// so one connection goes a long way; for more, `connections` > 1 opens several clients on a shared
+// subscription ($share/group/...), which Mosquitto and other MQTT 5 brokers balance between them.
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
-import { fleetFilter, type RejectReason, type TelemetryReading } from '../../contracts/index.js';
+import { fleetFilter, type AcceptedMessage, type RejectReason, type ScannerChannel } from '../../contracts/index.js';
 import type { Logger } from '../../server/lib/logger.js';
 import { LogThrottle } from '../../server/lib/log-throttle.js';
 import type { Collector } from '../types.js';
-import { parseTelemetry, type ParseLimits } from './parse.js';
+import { parseScannerMessage, type ParseLimits } from './parse.js';
 
 export interface TelemetrySink {
-  /** Makes readings durable; throws when they cannot be accepted (then no PUBACK is sent). */
-  accept(readings: TelemetryReading[]): void;
+  /** Makes the message durable; throws when it cannot be accepted (then no PUBACK is sent). */
+  accept(message: AcceptedMessage): void;
+  /** False while accept() would throw (spool full); used to decide when to ask for redelivery. */
+  canAccept(): boolean;
+  /** A message was left unacknowledged because accept() threw. */
+  notAcknowledged(): void;
 }
 
 export interface RejectSink {
@@ -24,12 +32,20 @@ export interface ScannerTelemetryOptions {
   username?: string;
   password?: string;
   limits: ParseLimits;
+  /** MQTT connections; more than one requires (and enables) a shared subscription. */
+  connections?: number;
+  /** Shared subscription group; empty: a plain subscription (only with one connection). */
+  sharedGroup?: string;
 }
+
+const CHANNELS: readonly ScannerChannel[] = ['telemetry', 'status', 'event'];
 
 export class ScannerTelemetryCollector implements Collector {
   readonly name = 'scanner-telemetry';
-  private client: MqttClient | undefined;
+  private clients: MqttClient[] = [];
   private readonly throttle: LogThrottle;
+  private readonly unacked = new Set<MqttClient>();
+  private redeliverTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly opts: ScannerTelemetryOptions,
@@ -40,36 +56,51 @@ export class ScannerTelemetryCollector implements Collector {
     this.throttle = new LogThrottle(log);
   }
 
-  get connected(): boolean { return this.client?.connected ?? false; }
+  get connected(): boolean { return this.clients.length > 0 && this.clients.every((c) => c.connected); }
 
   async start(): Promise<void> {
+    const n = Math.max(1, this.opts.connections ?? 1);
+    const group = this.opts.sharedGroup || (n > 1 ? 'gantry' : '');
+    const filters = CHANNELS.map((c) => (group ? `$share/${group}/${fleetFilter(c)}` : fleetFilter(c)));
+    await Promise.all(Array.from({ length: n }, (_, i) => this.connect(i === 0 ? this.opts.clientId : `${this.opts.clientId}-${i}`, filters)));
+    // A message we could not make durable stays un-acknowledged, and a broker redelivers it only on a new
+    // connection of the session; so once the sink can take data again, reconnect the clients that hold some.
+    this.redeliverTimer = setInterval(() => this.redeliver(), 1000);
+    this.redeliverTimer.unref();
+  }
+
+  private async connect(clientId: string, filters: string[]): Promise<void> {
     const options: IClientOptions = {
-      clientId: this.opts.clientId,
+      clientId,
       clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 10000,
       ...(this.opts.username ? { username: this.opts.username, password: this.opts.password } : {}),
     };
     const client = mqtt.connect(this.opts.url, options);
-    this.client = client;
+    this.clients.push(client);
     client.handleMessage = (packet, callback) => {
       try {
         this.handle(packet.topic, packet.payload as Buffer);
         callback();
       } catch (err) {
         // Not acknowledged: the broker keeps the message and redelivers it on the next session.
-        this.throttle.warn('sink', { err: (err as Error).message }, 'could not make telemetry durable; not acknowledging');
+        this.unacked.add(client);
+        this.sink.notAcknowledged();
+        this.throttle.warn('sink', { err: (err as Error).message }, 'could not make scanner data durable; not acknowledging');
         callback(err as Error);
       }
     };
     client.on('connect', (connack) => {
-      this.log.info({ url: this.opts.url, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
+      this.unacked.delete(client);
+      this.log.info({ url: this.opts.url, clientId, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
       // Re-subscribing is harmless with a present session and required without one.
-      client.subscribe(fleetFilter('telemetry'), { qos: 1 }, (err) => {
+      client.subscribe(filters, { qos: 1 }, (err) => {
         if (err) this.log.error({ err: err.message }, 'subscribe failed');
       });
     });
-    client.on('offline', () => this.log.warn('MQTT broker unreachable; reconnecting'));
+    client.on('offline', () => this.throttle.warn(`offline:${clientId}`, {}, 'MQTT broker unreachable; reconnecting'));
+    // handleMessage's error is re-emitted here; it is already reported above.
     client.on('error', (err) => this.throttle.warn('mqtt-error', { err: err.message }, 'MQTT client error'));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no MQTT connection to ${this.opts.url} within 10 s`)), 10000);
@@ -77,19 +108,29 @@ export class ScannerTelemetryCollector implements Collector {
     });
   }
 
+  private redeliver(): void {
+    if (this.unacked.size === 0 || !this.sink.canAccept()) return;
+    for (const client of this.unacked) {
+      this.log.info({ clientId: client.options.clientId }, 'sink accepts data again; reconnecting so the broker redelivers what was not acknowledged');
+      client.stream.destroy();
+    }
+    this.unacked.clear();
+  }
+
   private handle(topic: string, payload: Buffer): void {
-    const result = parseTelemetry(topic, payload, this.opts.limits);
+    const result = parseScannerMessage(topic, payload, this.opts.limits);
     if (!result.ok) {
       this.rejects.rejected(result.reason, topic, result.detail, payload);
-      this.throttle.warn(`reject:${result.reason}`, { reason: result.reason, topic, detail: result.detail }, 'telemetry rejected');
+      this.throttle.warn(`reject:${result.reason}`, { reason: result.reason, topic, detail: result.detail }, 'scanner message rejected');
       return;
     }
-    this.sink.accept(result.readings);
+    this.sink.accept(result);
   }
 
   async stop(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (client) await client.endAsync();
+    if (this.redeliverTimer) clearInterval(this.redeliverTimer);
+    const clients = this.clients;
+    this.clients = [];
+    await Promise.all(clients.map((c) => c.endAsync()));
   }
 }

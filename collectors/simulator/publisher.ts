@@ -1,10 +1,13 @@
-// Publishes the simulated fleet to MQTT exactly as real scanners would (same topics, same payloads), so
-// everything downstream is exercised for real.
+// Publishes the simulated fleet to MQTT exactly as real scanners would (same topics, same payloads: telemetry,
+// status changes, events), so everything downstream is exercised for real. Live mode publishes one sample
+// per scanner per interval; backfill() publishes a stretch of simulated history as batch payloads, as fast
+// as the broker acknowledges them (and Gantry acknowledges only what is durable, so that is ingest's pace).
 import mqtt, { type MqttClient } from 'mqtt';
-import { scannerTopic, type TelemetrySample } from '../../contracts/index.js';
+import { scannerTopic, type EventSample, type StatusSample, type TelemetrySample } from '../../contracts/index.js';
 import type { Logger } from '../../server/lib/logger.js';
 import type { Collector } from '../types.js';
-import { fleetLayout, SimulatedScanner, type FaultKind } from './fleet.js';
+import type { FaultKind, SimulatedScanner } from './fleet.js';
+import { buildFleet, type PlannedFault } from './scenario.js';
 
 export interface SimulatorOptions {
   url: string;
@@ -13,7 +16,11 @@ export interface SimulatorOptions {
   scanners: number;
   intervalMs: number;
   seed: number;
+  /** Scripted faults (absolute times); injectFault() adds more at run time. */
+  faults?: readonly PlannedFault[];
 }
+
+export interface BackfillOptions { startMs: number; endMs: number; stepMs: number; samplesPerMessage?: number; inFlight?: number }
 
 export class FleetSimulator implements Collector {
   readonly name = 'fleet-simulator';
@@ -23,15 +30,20 @@ export class FleetSimulator implements Collector {
   private last = Date.now();
 
   constructor(private readonly opts: SimulatorOptions, private readonly log: Logger) {
-    this.scanners = fleetLayout(opts.scanners).map((spec, i) => new SimulatedScanner(spec, opts.seed * 7919 + i));
+    this.scanners = buildFleet(opts.scanners, opts.seed, opts.faults ?? []);
   }
 
-  async start(): Promise<void> {
-    this.client = await mqtt.connectAsync(this.opts.url, {
+  async connect(): Promise<MqttClient> {
+    this.client ??= await mqtt.connectAsync(this.opts.url, {
       clientId: `gantry-simulator-${process.pid}-${this.opts.seed}`,
       reconnectPeriod: 1000,
       ...(this.opts.username ? { username: this.opts.username, password: this.opts.password } : {}),
     });
+    return this.client;
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
     this.last = Date.now();
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
     this.log.info({ scanners: this.scanners.length, intervalMs: this.opts.intervalMs }, 'simulated fleet publishing');
@@ -61,7 +73,59 @@ export class FleetSimulator implements Collector {
       const r = s.sample(now, dt);
       const payload: TelemetrySample = { ts: r.ts, metrics: r.metrics };
       client.publish(scannerTopic(s.spec, 'telemetry'), JSON.stringify(payload), { qos: 1 });
+      const { statuses, events } = s.takeNotices();
+      void this.publishNotices(client, s, statuses, events).catch(() => undefined);
     }
+  }
+
+  private async publishNotices(client: MqttClient, s: SimulatedScanner, statuses: StatusSample[], events: EventSample[]): Promise<void> {
+    if (statuses.length > 0) await client.publishAsync(scannerTopic(s.spec, 'status'), JSON.stringify({ statuses }), { qos: 1 });
+    if (events.length > 0) await client.publishAsync(scannerTopic(s.spec, 'event'), JSON.stringify({ events }), { qos: 1 });
+  }
+
+  /**
+   * Publishes simulated history [startMs, endMs) as batch payloads, keeping at most `inFlight` messages
+   * unacknowledged. Returns what was sent. The scanners keep their state, so a live run can follow.
+   */
+  async backfill(o: BackfillOptions, onProgress?: (doneMs: number) => void): Promise<{ samples: number; messages: number }> {
+    const client = await this.connect();
+    const perMessage = o.samplesPerMessage ?? 200;
+    const window = o.inFlight ?? 32;
+    const pending = new Set<Promise<void>>();
+    let samples = 0;
+    let messages = 0;
+    const send = async (topic: string, body: object) => {
+      while (pending.size >= window) await Promise.race(pending);
+      const p = client.publishAsync(topic, JSON.stringify(body), { qos: 1 }).then(() => undefined);
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      messages += 1;
+    };
+    const buffers = new Map<SimulatedScanner, TelemetrySample[]>();
+    const flush = async (s: SimulatedScanner) => {
+      const buf = buffers.get(s) ?? [];
+      if (buf.length > 0) await send(scannerTopic(s.spec, 'telemetry'), { samples: buf });
+      buffers.set(s, []);
+      const { statuses, events } = s.takeNotices();
+      if (statuses.length > 0) await send(scannerTopic(s.spec, 'status'), { statuses });
+      if (events.length > 0) await send(scannerTopic(s.spec, 'event'), { events });
+    };
+    let lastReport = 0;
+    for (let t = o.startMs; t < o.endMs; t += o.stepMs) {
+      for (const s of this.scanners) {
+        const r = s.sample(t, o.stepMs / 1000);
+        const buf = buffers.get(s) ?? [];
+        buf.push({ ts: r.ts, metrics: r.metrics });
+        buffers.set(s, buf);
+        samples += 1;
+        if (buf.length >= perMessage) await flush(s);
+      }
+      if (onProgress && t - lastReport > 6 * 3600000) { lastReport = t; onProgress(t); }
+    }
+    for (const s of this.scanners) await flush(s);
+    await Promise.all(pending);
+    this.last = Date.now();
+    return { samples, messages };
   }
 
   async stop(): Promise<void> {

@@ -23,3 +23,15 @@ export async function signIn(page: import('playwright-core').Page, url: string, 
   await page.click('button[type=submit]');
   await page.getByTestId('user').waitFor();
 }
+
+/**
+ * Polls a condition from the test side. Page-side string predicates are refused by the dashboard's Content
+ * Security Policy (no 'unsafe-eval'), which is how it should be.
+ */
+export async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,7 +1,7 @@
 // Typed in-process event bus. Producers (collectors, rule engine) and consumers (Socket.IO, metrics) meet
 // here without knowing about each other; the map below is the only list of what travels on it.
 import { EventEmitter } from 'node:events';
-import type { Alert, TelemetryReading, RejectReason } from '../../contracts/index.js';
+import type { Alert, TelemetryReading, RejectReason, StatusChange, ScannerEvent } from '../../contracts/index.js';
 import type { PacsDerived, PacsProbeResult, PacsStorageSample } from '../../contracts/pacs.js';
 
 export interface BusEvents {
@@ -11,6 +11,10 @@ export interface BusEvents {
   'pacs:probe': PacsProbeResult;
   'pacs:storage': PacsStorageSample;
   'pacs:derived': PacsDerived;
+  scannerStatus: StatusChange;
+  scannerEvent: ScannerEvent;
+  /** The spool crossed its alarm level (or went back under it). */
+  spoolAlarm: { active: boolean; pendingBytes: number; maxBytes: number };
 }
 
 export class EventBus {

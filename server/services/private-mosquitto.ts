@@ -32,6 +32,9 @@ export async function startPrivateMosquitto(opts: { dir: string; port?: number; 
     'max_queued_bytes 0',
     'max_inflight_messages 100',
     'log_dest none',
+    // Started as root, Mosquitto drops to user "mosquitto", which cannot write the persistence file in our
+    // folder: sessions and queued messages would then silently not survive a restart.
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
     ...(opts.extraConfig ?? []),
     '',
   ].join('\n'));

@@ -1,7 +1,11 @@
 // Copies the spool to InfluxDB in order, one batch at a time, and advances the spool cursor only after
 // InfluxDB answered success. While InfluxDB is down the loop backs off (honouring Retry-After through the
 // client's getRetryDelay) and the spool absorbs the backlog.
-import { getRetryDelay, type WriteApi } from '@influxdata/influxdb-client';
+//
+// A 400 answer is not an outage but a verdict on the data (a field type conflict, a point outside the
+// retention): InfluxDB 1.x has already written the valid points of the batch, and retrying would block the
+// spool forever. Such a batch is reported (dead letters, counter) and the cursor moves on.
+import { getRetryDelay, HttpError, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../lib/logger.js';
 import type { Spool } from './spool.js';
 
@@ -10,11 +14,14 @@ export interface DrainOptions {
   flushIntervalMs: number;
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** Consecutive failed attempts tolerated silently before the drain reports itself degraded. */
+  maxRetries?: number;
 }
 
 export interface DrainStats {
   onWritten(lines: number, seconds: number): void;
   onWriteError(): void;
+  onRejected(lines: string[], message: string): void;
 }
 
 export class InfluxDrain {
@@ -46,7 +53,7 @@ export class InfluxDrain {
   }
 
   /** True while writes to InfluxDB are failing. */
-  get degraded(): boolean { return this.failures > 0; }
+  get degraded(): boolean { return this.failures > (this.opts.maxRetries ?? 0); }
   get lastWriteError(): string { return this.lastError; }
 
   /** Stops after writing what is pending, or after `timeoutMs` (what is left stays in the spool). */
@@ -89,6 +96,12 @@ export class InfluxDrain {
         this.failures = 0;
         this.lastError = '';
       } catch (err) {
+        if (err instanceof HttpError && err.statusCode === 400) {
+          this.stats.onRejected(lines, err.body || err.message);
+          this.log.error({ err: (err.body || err.message).slice(0, 500), lines: lines.length }, 'InfluxDB refused part of a batch; the valid points were written, the batch is kept as a dead letter');
+          this.spool.commit(next);
+          continue;
+        }
         this.failures += 1;
         this.lastError = (err as Error).message;
         this.stats.onWriteError();

@@ -12,6 +12,9 @@ export class IngestMetrics {
   readonly writeSeconds: Histogram;
   readonly spoolBytes: Gauge;
   readonly spoolCapacity: Gauge;
+  readonly spoolAlarm: Gauge;
+  readonly influxRejected: Counter;
+  readonly notAcknowledged: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -23,6 +26,9 @@ export class IngestMetrics {
     this.writeSeconds = new Histogram({ name: 'gantry_influx_write_seconds', help: 'Duration of one InfluxDB batch write', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers });
     this.spoolBytes = new Gauge({ name: 'gantry_spool_pending_bytes', help: 'Accepted data not yet confirmed by InfluxDB', registers });
     this.spoolCapacity = new Gauge({ name: 'gantry_spool_capacity_bytes', help: 'Bound of the spool', registers });
+    this.spoolAlarm = new Gauge({ name: 'gantry_spool_alarm', help: '1 while the spool is above its alarm level (InfluxDB has not kept up); 0 otherwise', registers });
+    this.influxRejected = new Counter({ name: 'gantry_influx_points_rejected_total', help: 'Points InfluxDB refused permanently (HTTP 400: type conflict, beyond retention); kept as dead letters', registers });
+    this.notAcknowledged = new Counter({ name: 'gantry_ingest_unacknowledged_total', help: 'Messages left unacknowledged (redelivered later) because the spool was full', registers });
     // Zero every reason so dashboards see the series before the first reject.
     for (const reason of REJECT_REASONS) this.rejects.inc({ reason }, 0);
     for (const result of ['accepted', 'rejected']) this.messages.inc({ result }, 0);

@@ -1,10 +1,12 @@
-// The telemetry write path: accepted readings go to the spool (durable), then onto the event bus (live),
-// and the drain copies the spool into InfluxDB. Rejects are counted and published for the dead-letter view.
-import type { RejectReason, TelemetryReading } from '../../contracts/index.js';
+// The write path of accepted scanner messages: line protocol goes to the spool (durable), then the items go
+// onto the event bus (live), and the drain copies the spool into InfluxDB. Rejects are counted, kept in the
+// dead-letter store and published on the bus.
+import type { AcceptedMessage, RejectReason } from '../../contracts/index.js';
 import type { RejectSink, TelemetrySink } from '../../collectors/scanner-telemetry/collector.js';
 import type { EventBus } from '../lib/event-bus.js';
+import type { DeadLetterStore } from './dead-letters.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { readingToLine } from './line-protocol.js';
+import { eventToLine, noExtraTags, readingToLine, statusToLine, type TagEnricher } from './line-protocol.js';
 import type { Spool } from './spool.js';
 
 export class TelemetryPipeline implements TelemetrySink, RejectSink {
@@ -12,17 +14,37 @@ export class TelemetryPipeline implements TelemetrySink, RejectSink {
     private readonly spool: Spool,
     private readonly bus: EventBus,
     private readonly metrics: IngestMetrics,
+    private readonly deadLetters: DeadLetterStore,
+    private readonly enrich: TagEnricher = noExtraTags,
   ) {}
 
-  accept(readings: TelemetryReading[]): void {
-    this.spool.append(readings.map(readingToLine));
+  accept(m: AcceptedMessage): void {
+    const lines = m.channel === 'telemetry' ? m.readings.map((r) => readingToLine(r, this.enrich))
+      : m.channel === 'status' ? m.statuses.map((s) => statusToLine(s, this.enrich))
+        : m.events.map((e) => eventToLine(e, this.enrich));
+    this.spool.append(lines);
     this.metrics.messages.inc({ result: 'accepted' });
-    this.metrics.readings.inc(readings.length);
-    for (const r of readings) this.bus.emit('telemetry', r);
+    if (m.channel === 'telemetry') {
+      this.metrics.readings.inc(m.readings.length);
+      for (const r of m.readings) this.bus.emit('telemetry', r);
+    } else if (m.channel === 'status') {
+      for (const s of m.statuses) this.bus.emit('scannerStatus', s);
+    } else {
+      for (const e of m.events) this.bus.emit('scannerEvent', e);
+    }
   }
 
-  rejected(reason: RejectReason, topic: string, detail: string): void {
+  notAcknowledged(): void {
+    this.metrics.notAcknowledged.inc();
+  }
+
+  canAccept(): boolean {
+    return this.spool.pendingBytes() < this.spool.maxBytes * 0.95;
+  }
+
+  rejected(reason: RejectReason, topic: string, detail: string, payload: Buffer): void {
     this.metrics.reject(reason);
+    this.deadLetters.add(reason, topic, detail, payload);
     this.bus.emit('reject', { reason, topic, detail });
   }
 }

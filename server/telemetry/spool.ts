@@ -5,8 +5,9 @@
 // the same series and timestamp, so that causes no duplicates.
 //
 // An append is a synchronous write() to the OS: it survives the process being killed. fsync (survival of a
-// power cut) happens in batches, every `fsyncIntervalMs`, which is what keeps ingest fast.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, fstatSync, ftruncateSync } from 'node:fs';
+// power cut) happens in batches, every `fsyncIntervalMs`, in the thread pool (an fsync on the main thread
+// stalled message handling for milliseconds at a time), which is what keeps ingest fast.
+import { fsync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, fstatSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SpoolOptions {
@@ -32,6 +33,8 @@ export class Spool {
   private segments: number[];
   private sizes = new Map<number, number>();
   private dirty = false;
+  private syncingFd: number | undefined;
+  private closed = false;
   private readonly fsyncTimer: NodeJS.Timeout;
 
   constructor(private readonly opts: SpoolOptions) {
@@ -48,7 +51,7 @@ export class Spool {
     this.writeSeg = this.segments[this.segments.length - 1] as number;
     this.writeFd = openSync(join(opts.dir, segName(this.writeSeg)), 'a');
     this.writeSize = this.truncateTornTail();
-    this.fsyncTimer = setInterval(() => this.sync(), opts.fsyncIntervalMs ?? 200);
+    this.fsyncTimer = setInterval(() => this.syncInBackground(), opts.fsyncIntervalMs ?? 200);
     this.fsyncTimer.unref();
   }
 
@@ -115,21 +118,40 @@ export class Spool {
 
   get maxBytes(): number { return this.opts.maxBytes; }
 
+  /** Synchronous fsync of what was appended (at close and rotation). */
   sync(): void {
     if (!this.dirty) return;
     this.dirty = false;
     fsyncSync(this.writeFd);
   }
 
+  private syncInBackground(): void {
+    if (!this.dirty || this.syncingFd !== undefined) return;
+    this.dirty = false;
+    const fd = this.writeFd;
+    this.syncingFd = fd;
+    fsync(fd, () => {
+      this.syncingFd = undefined;
+      // The segment was rotated or the spool closed meanwhile: its descriptor waited for this fsync.
+      if (fd !== this.writeFd || this.closed) closeSync(fd);
+    });
+  }
+
+  /** Closes a descriptor unless a background fsync still uses it (then that fsync's callback closes it). */
+  private release(fd: number): void {
+    if (this.syncingFd !== fd) closeSync(fd);
+  }
+
   close(): void {
     clearInterval(this.fsyncTimer);
     this.sync();
-    closeSync(this.writeFd);
+    this.closed = true;
+    this.release(this.writeFd);
   }
 
   private rotate(): void {
     this.sync();
-    closeSync(this.writeFd);
+    this.release(this.writeFd);
     this.writeSeg += 1;
     this.segments.push(this.writeSeg);
     this.writeFd = openSync(join(this.opts.dir, segName(this.writeSeg)), 'a');

@@ -69,6 +69,7 @@ const EXAMPLES: Record<string, Maker> = {
   'GET /api/telemetry/latest': () => ({ path: '/api/telemetry/latest' }),
   'GET /api/telemetry/series': () => ({ path: `/api/telemetry/series?scanner=central-mri-1&metrics=helium_level_pct&from=${Date.now() - 3_600_000}` }),
   'GET /api/audit': () => ({ path: '/api/audit?limit=10' }),
+  'GET /api/dead-letters': () => ({ path: '/api/dead-letters?limit=5' }),
   'GET /api/downtime': () => ({ path: '/api/downtime?groupBy=site' }),
   'GET /api/downtime/csv': () => ({ path: '/api/downtime/csv?groupBy=site' }),
   'GET /api/downtime/timeline': () => ({ path: '/api/downtime/timeline?scannerId=central-mri-1' }),

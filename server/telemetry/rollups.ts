@@ -1,0 +1,49 @@
+// Downsampled rollups for long time ranges, on InfluxDB 1.x continuous queries: retention policies
+// rollup_1m and rollup_1h hold mean / min / max of every telemetry field per scanner (fields named
+// mean_<metric>, min_<metric>, max_<metric>), the worst state per interval and event counts per type.
+// CQs only see new data; rollupRange() fills rollups for a backfilled or imported time range.
+import { influxIdent, type InfluxStore } from '../storage/influx.js';
+import { EVENT_MEASUREMENT, STATUS_MEASUREMENT, TELEMETRY_MEASUREMENT } from './line-protocol.js';
+
+export interface RollupSettings { database: string; rawRetentionPolicy: string; rollup1mDays: number; rollup1hDays: number }
+
+interface Level { rp: string; every: string; resample: string; days: (s: RollupSettings) => number }
+export const ROLLUP_LEVELS: readonly Level[] = [
+  { rp: 'rollup_1m', every: '1m', resample: 'RESAMPLE EVERY 1m FOR 5m', days: (s) => s.rollup1mDays },
+  { rp: 'rollup_1h', every: '1h', resample: 'RESAMPLE EVERY 10m FOR 2h', days: (s) => s.rollup1hDays },
+];
+
+function selects(s: RollupSettings, level: Level, where = ''): { name: string; select: string }[] {
+  const db = influxIdent(s.database);
+  const src = (m: string) => `${db}.${influxIdent(s.rawRetentionPolicy)}.${influxIdent(m)}`;
+  const dst = (m: string) => `${db}.${influxIdent(level.rp)}.${influxIdent(m)}`;
+  const group = `GROUP BY time(${level.every}), *`;
+  return [
+    { name: `cq_telemetry_${level.every}`, select: `SELECT mean(*), min(*), max(*) INTO ${dst(TELEMETRY_MEASUREMENT)} FROM ${src(TELEMETRY_MEASUREMENT)}${where} ${group}` },
+    { name: `cq_status_${level.every}`, select: `SELECT max("state_code") AS "state_code_max" INTO ${dst(STATUS_MEASUREMENT)} FROM ${src(STATUS_MEASUREMENT)}${where} ${group}` },
+    { name: `cq_event_${level.every}`, select: `SELECT count("code") AS "count" INTO ${dst(EVENT_MEASUREMENT)} FROM ${src(EVENT_MEASUREMENT)}${where} ${group}` },
+  ];
+}
+
+/** Creates or updates the rollup retention policies and creates missing continuous queries (idempotent). */
+export async function ensureRollups(influx: InfluxStore, s: RollupSettings): Promise<void> {
+  const db = influxIdent(s.database);
+  const rps = new Set((await influx.query(`SHOW RETENTION POLICIES ON ${db}`, ''))[0]?.[0]?.values.map((r) => String(r[0])) ?? []);
+  const cqs = new Set((await influx.query('SHOW CONTINUOUS QUERIES', ''))[0]
+    ?.filter((series) => series.name === s.database).flatMap((series) => (series.values ?? []).map((r) => String(r[0]))) ?? []);
+  for (const level of ROLLUP_LEVELS) {
+    await influx.query(`${rps.has(level.rp) ? 'ALTER' : 'CREATE'} RETENTION POLICY ${influxIdent(level.rp)} ON ${db} DURATION ${level.days(s)}d REPLICATION 1`, '');
+    for (const q of selects(s, level)) {
+      if (cqs.has(q.name)) continue;
+      await influx.query(`CREATE CONTINUOUS QUERY ${influxIdent(q.name)} ON ${db} ${level.resample} BEGIN ${q.select} END`, '');
+    }
+  }
+}
+
+/** Computes the rollups of [fromMs, toMs) now, e.g. after a backfill (CQs only cover recent intervals). */
+export async function rollupRange(influx: InfluxStore, s: RollupSettings, fromMs: number, toMs: number): Promise<void> {
+  const where = ` WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.ceil(toMs)}ms`;
+  for (const level of ROLLUP_LEVELS) {
+    for (const q of selects(s, level, where)) await influx.query(q.select, '');
+  }
+}

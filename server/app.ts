@@ -13,6 +13,7 @@ import type { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { alertRoutes, type AlertingApi } from './routes/alerts.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -23,6 +24,7 @@ export interface AppDeps {
   health: () => Promise<Health>;
   telemetrySnapshot: () => TelemetryReading[];
   alertsSnapshot: () => Alert[];
+  alerting?: AlertingApi;
 }
 
 function createFastify(log: Logger) {
@@ -55,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
 
   await app.register(healthRoutes, { health: deps.health });
   await app.register(metricsRoutes, { registry: deps.registry });
+  if (deps.alerting) await app.register(alertRoutes, { alerting: deps.alerting });
 
   const webDist = resolve(deps.config.http.webDist);
   if (existsSync(resolve(webDist, 'index.html'))) {

@@ -17,7 +17,7 @@ import { InfluxDrain } from './telemetry/influx-drain.js';
 import { IngestMetrics } from './telemetry/ingest-metrics.js';
 import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { LatestReadings } from './telemetry/latest.js';
-import { HeliumThresholdRule } from './alerts/helium-threshold.js';
+import { AlertingService } from './alerts/service.js';
 import { buildApp, type GantryApp } from './app.js';
 
 export interface Platform {
@@ -25,6 +25,7 @@ export interface Platform {
   mqttUrl: string;
   influx: InfluxStore;
   bus: EventBus;
+  alerting: AlertingService;
   http: GantryApp;
   simulator: FleetSimulator | undefined;
   privateInfluxd: PrivateInfluxd | undefined;
@@ -78,9 +79,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
 
     const pipeline = new TelemetryPipeline(spool, bus, metrics);
     const latest = new LatestReadings(bus);
-    const helium = new HeliumThresholdRule(bus, { limitPct: config.alerts.heliumLowPct, hysteresisPct: config.alerts.heliumHysteresisPct });
-    helium.start();
-    stops.push(() => helium.stop());
+    const alerting = new AlertingService({ bus, influx, log: log.child({ module: 'alerts' }), config: config.alerts, dataDir });
+    await alerting.start();
+    stops.push(() => alerting.stop());
 
     const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {};
     const collector = new ScannerTelemetryCollector(
@@ -104,7 +105,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         },
       };
     };
-    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list() });
+    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.list(), alerting });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
     const addr = http.app.server.address();
@@ -117,7 +118,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       await simulator.start();
       stops.push(() => simulator?.stop());
     }
-    return { url, mqttUrl, influx, bus, http, simulator, privateInfluxd, stop: stopAll };
+    return { url, mqttUrl, influx, bus, alerting, http, simulator, privateInfluxd, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

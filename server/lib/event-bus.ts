@@ -2,11 +2,18 @@
 // here without knowing about each other; the map below is the only list of what travels on it.
 import { EventEmitter } from 'node:events';
 import type { Alert, TelemetryReading, RejectReason } from '../../contracts/index.js';
+import type { AnomalyScore, PacsSignal, Prediction } from '../../contracts/alert-signals.js';
 
 export interface BusEvents {
   telemetry: TelemetryReading;
   alert: Alert;
   reject: { reason: RejectReason; topic: string; detail: string };
+  /** Anomaly score of a scanner's recent window, from the models (alert rules of kind anomaly). */
+  anomaly: AnomalyScore;
+  /** Time-to-threshold / remaining-useful-life forecast, from the models (kind predictive). */
+  prediction: Prediction;
+  /** A derived PACS signal from the PACS collector (kinds pacs and nodata with source pacs). */
+  pacs: PacsSignal;
 }
 
 export class EventBus {

@@ -15,26 +15,34 @@ function matches(m: Matcher, a: Alert): boolean {
   try { return new RegExp(`^(?:${m.value})$`).test(v); } catch { return false; }
 }
 
-/** The start of the latest occurrence at or before now, for a window definition; throws on a bad rule. */
+/**
+ * The start of the latest occurrence at or before now, for a window definition; throws on a bad rule.
+ * Recurrence sets are evaluated once per occurrence (the answer holds until the next start), because
+ * RRULE iteration walks from DTSTART and the engine asks on every tick.
+ */
 export function occurrenceFn(w: MaintenanceInput): Occurrence {
+  let around: (now: number) => { start: number | undefined; next: number };
   if (w.rrule) {
     const rule = rrulestr(w.rrule.replace(/\\n/g, '\n'));
-    return (now) => rule.before(new Date(now), true)?.getTime();
-  }
-  if (w.cron) {
+    around = (now) => ({ start: rule.before(new Date(now), true)?.getTime(), next: rule.after(new Date(now), false)?.getTime() ?? Infinity });
+  } else if (w.cron) {
     const expr = w.cron;
     CronExpressionParser.parse(expr, { tz: 'UTC' });
-    return (now) => {
-      // prev() is strictly before currentDate; a minute-aligned start exactly now counts as begun.
-      const it = CronExpressionParser.parse(expr, { currentDate: new Date(now + 1), tz: 'UTC' });
-      return it.prev().getTime();
+    around = (now) => {
+      // prev() is strictly before currentDate; a start exactly now counts as begun.
+      const prev = CronExpressionParser.parse(expr, { currentDate: new Date(now + 1), tz: 'UTC' }).prev().getTime();
+      const next = CronExpressionParser.parse(expr, { currentDate: new Date(now), tz: 'UTC' }).next().getTime();
+      return { start: prev, next };
     };
-  }
-  if (w.startsAt !== undefined) {
+  } else if (w.startsAt !== undefined) {
     const start = w.startsAt;
-    return (now) => (start <= now ? start : undefined);
-  }
-  throw new Error('a maintenance window needs rrule, cron or startsAt');
+    around = (now) => (start <= now ? { start, next: Infinity } : { start: undefined, next: start });
+  } else throw new Error('a maintenance window needs rrule, cron or startsAt');
+  let cached: { start: number | undefined; next: number; at: number } | undefined;
+  return (now) => {
+    if (!cached || now < cached.at || now >= cached.next) cached = { ...around(now), at: now };
+    return cached.start;
+  };
 }
 
 export class Suppressions {

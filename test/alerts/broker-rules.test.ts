@@ -11,7 +11,7 @@ import { Publisher, Recorder, rulesDir, startAlertPlatform } from './support.js'
 const RULES = `
 rules:
   - { id: helium, kind: threshold, metric: helium_level_pct, op: below, warning: 60, critical: 50, recover: 62.5, scope: { scannerId: [thr-1] } }
-  - { id: chiller, kind: threshold, metric: chiller_water_temp_c, op: above, warning: 22, recover: 20, for: 400, scope: { scannerId: [thr-2] } }
+  - { id: chiller, kind: threshold, metric: chiller_water_temp_c, op: above, warning: 22, recover: 20, for: 800, scope: { scannerId: [thr-2] } }
   - id: helium-loss
     kind: rate
     metric: helium_level_pct
@@ -62,10 +62,10 @@ test('threshold "for" and hysteresis: a noisy signal crossing repeatedly neither
   for (let i = 0; i < 16; i++) { await send(i % 2 ? 23 : 21); await sleep(50); }
   assert.ok(!rec.transitions(id).includes('firing'), `short excursions must not fire: ${rec.transitions(id).join(',')}`);
   assert.ok(rec.transitions(id).includes('pending'));
-  for (let i = 0; i < 12; i++) { await send(23 + (i % 3) * 0.1); await sleep(50); }
+  for (let i = 0; i < 20; i++) { await send(23 + (i % 3) * 0.1); await sleep(50); }
   await eventually('fires after "for"', async () => rec.transitions(id), (t) => t.includes('firing'));
   const firing = rec.of(id).find((a) => a.state === 'firing') as Alert;
-  assert.ok((firing.firedAt as number) - firing.startsAt >= 400, 'fired no earlier than "for"');
+  assert.ok((firing.firedAt as number) - firing.startsAt >= 800, 'fired no earlier than "for"');
   for (let i = 0; i < 16; i++) { await send(i % 2 ? 23 : 21); await sleep(20); }
   await sleep(100);
   assert.equal(rec.of(id).filter((a) => a.state === 'resolved' && a.firedAt).length, 0, 'inside the band it stays firing');

@@ -5,12 +5,11 @@
 // Defaults: 250,500,1000 scanners × all 16 MRI catalog metrics at 1 Hz, batch 1, 4 publishers, 15 s.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
-import { io as ioClient } from 'socket.io-client';
-import type { Alert } from '../contracts/index.js';
 import { metricsFor } from '../contracts/metric-catalog.js';
 import { loadConfig } from '../server/config/load.js';
 import { createLogger } from '../server/lib/logger.js';
@@ -31,36 +30,34 @@ const say = (l: string) => process.stdout.write(`${l}\n`);
 const dir = tempDir('bench-alerts');
 const mosq = await startPrivateMosquitto({ dir: join(dir, 'mosquitto') });
 const arrivals = new Map<string, { socket?: number; webhook?: number }>();
-const hook = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const now = performance.now();
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { reason: string; alerts: Alert[] };
-    if (body.reason === 'firing') for (const a of body.alerts) { const e = arrivals.get(a.id); if (e && e.webhook === undefined) e.webhook = now; }
-    res.end();
-  });
-});
-await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
-const hookAddr = hook.address();
-const hookUrl = `http://127.0.0.1:${typeof hookAddr === 'object' && hookAddr ? hookAddr.port : 0}/hook`;
+const clock = () => performance.timeOrigin + performance.now();
 const rules = join(dir, 'rules');
 mkdirSync(rules, { recursive: true });
-writeFileSync(join(rules, 'bench.yaml'), `channels:\n  - { id: hook, type: webhook, url: "${hookUrl}", secret: bench }\nroutes:\n  - { id: all, channels: [hook] }\n`);
 
 const config = loadConfig({}, {
   dataDir: join(dir, 'data'), 'http.port': 0, 'mqtt.url': mosq.url, 'mqtt.clientId': `bench-${process.pid}`, 'log.level': 'warn',
   'alerts.rulesDir': rules, 'alerts.catalogForMs': 0, 'alerts.hotReload': false,
 });
+const observer = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-observer.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+let ready: () => void = () => undefined;
+const observerReady = new Promise<void>((r) => { ready = r; });
+const hookUrl = await new Promise<string>((resolveUrl) => {
+  createInterface({ input: observer.stdout }).on('line', (l) => {
+    const m = JSON.parse(l) as { webhook?: string; ready?: boolean; via?: 'socket' | 'webhook'; id?: string; at?: number };
+    if (m.webhook) resolveUrl(m.webhook);
+    else if (m.ready) ready();
+    const e = m.id ? arrivals.get(m.id) : undefined;
+    if (e && m.via && e[m.via] === undefined) e[m.via] = m.at;
+  });
+});
+writeFileSync(join(rules, 'bench.yaml'), `channels:\n  - { id: hook, type: webhook, url: "${hookUrl}", secret: bench }\nroutes:\n  - { id: all, channels: [hook] }\n`);
 const platform = await startPlatform(config, createLogger(config.log.level));
+observer.stdin.write(`${platform.url}\n`);
+await observerReady;
 let readings = 0;
 platform.bus.on('telemetry', () => { readings++; });
-const sock = ioClient(platform.url, { transports: ['websocket'] });
-sock.on('alert', (a: Alert) => {
-  const e = arrivals.get(a.id);
-  if (e && a.state === 'firing' && e.socket === undefined) e.socket = performance.now();
-});
-await new Promise<void>((r) => sock.on('connect', () => r()));
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 const prober = await mqtt.connectAsync(mosq.url, { clientId: `bench-probe-${process.pid}` });
 
 const pct = (xs: number[], p: number) => {
@@ -82,7 +79,7 @@ async function probe(phase: string, ms: number, everyMs: number) {
     const scanner = `probe-${phase}-${k}`;
     const id = `catalog.mri.helium_level_pct.low:${scanner}`;
     arrivals.set(id, {});
-    const t0 = performance.now();
+    const t0 = clock();
     prober.publish(`gantry/v1/bench/mri/${scanner}/telemetry`, JSON.stringify({ ts: Date.now(), metrics: { helium_level_pct: 5 } }), { qos: 1 });
     sent.push({ id, t0 });
     await sleep(everyMs);
@@ -94,25 +91,39 @@ async function probe(phase: string, ms: number, everyMs: number) {
   return { probes: sent.length, socket: { n: socket.length, p50: r1(pct(socket, 50)), p99: r1(pct(socket, 99)), max: r1(Math.max(...socket)) }, webhook: { n: webhook.length, p50: r1(pct(webhook, 50)), p99: r1(pct(webhook, 99)), max: r1(Math.max(...webhook)) } };
 }
 
-interface Row { phase: string; scanners: number; offeredSamplesPerS: number; acceptedSamplesPerS: number; acceptedValuesPerS: number; writtenPointsPerS: number; latency: Awaited<ReturnType<typeof probe>> }
+interface Row { phase: string; scanners: number; serverCpuPct: number; loopDelayP99Ms: number; loopDelayMaxMs: number; offeredSamplesPerS: number; acceptedSamplesPerS: number; acceptedValuesPerS: number; writtenPointsPerS: number; latency: Awaited<ReturnType<typeof probe>> }
 const results: Row[] = [];
+say(`[bench:alerts] load average before: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 say(`[bench:alerts] private Mosquitto ${mosq.url}; MRI scanners × ${METRICS} metrics at 1 Hz; batch ${batch}; ${publishers} publishers; ${seconds} s per level`);
 
+/** Server-process CPU (% of one core) and event-loop delay over a phase. */
+function startStats() {
+  loop.reset();
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  return () => {
+    const cpu = process.cpuUsage(cpu0);
+    return { serverCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / (Date.now() - t0)) * 100), loopDelayP99Ms: r1(loop.percentile(99) / 1e6), loopDelayMaxMs: r1(loop.max / 1e6) };
+  };
+}
+
+const idleStats = startStats();
 const baseline = await probe('idle', 5000, 100);
-results.push({ phase: 'idle (baseline)', scanners: 0, offeredSamplesPerS: 0, acceptedSamplesPerS: 0, acceptedValuesPerS: 0, writtenPointsPerS: 0, latency: baseline });
+results.push({ phase: 'idle (baseline)', scanners: 0, ...idleStats(), offeredSamplesPerS: 0, acceptedSamplesPerS: 0, acceptedValuesPerS: 0, writtenPointsPerS: 0, latency: baseline });
 
 for (const scanners of levels) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-load.ts', mosq.url, String(scanners), String(batch), String(publishers)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const offered: { t: number; published: number }[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => { try { offered.push(JSON.parse(l) as { t: number; published: number }); } catch { /* ignore */ } });
   await sleep(5000);
+  const stats = startStats();
   const r0 = readings; const w0 = await written(); const o0 = offered[offered.length - 1]?.published ?? 0; const t0 = Date.now();
   const lat = await probe(`l${scanners}`, seconds * 1000, 250);
   const dt = (Date.now() - t0) / 1000;
   const r = readings - r0; const w = (await written()) - w0; const o = (offered[offered.length - 1]?.published ?? 0) - o0;
   child.kill('SIGTERM');
   await new Promise<void>((res) => child.once('exit', () => res()));
-  const row: Row = { phase: 'fleet load', scanners, offeredSamplesPerS: Math.round(o / dt), acceptedSamplesPerS: Math.round(r / dt), acceptedValuesPerS: Math.round((r / dt) * METRICS), writtenPointsPerS: Math.round(w / dt), latency: lat };
+  const row: Row = { phase: 'fleet load', scanners, ...stats(), offeredSamplesPerS: Math.round(o / dt), acceptedSamplesPerS: Math.round(r / dt), acceptedValuesPerS: Math.round((r / dt) * METRICS), writtenPointsPerS: Math.round(w / dt), latency: lat };
   results.push(row);
   say(`[bench:alerts] ${scanners} scanners: offered ${row.offeredSamplesPerS}/s, accepted ${row.acceptedSamplesPerS} samples/s (${row.acceptedValuesPerS} values/s), influx ${row.writtenPointsPerS} points/s; socket p50 ${lat.socket.p50} ms p99 ${lat.socket.p99} ms; webhook p50 ${lat.webhook.p50} ms p99 ${lat.webhook.p99} ms`);
   // Let the queue drain before the next level so each level starts from an empty backlog.
@@ -122,21 +133,21 @@ for (const scanners of levels) {
 }
 
 say('');
-say('| phase | scanners | offered samples/s | accepted samples/s | values/s | InfluxDB points/s | Socket.IO p50 / p99 (ms) | webhook p50 / p99 (ms) | probes (socket/webhook seen) |');
-say('|---|---|---|---|---|---|---|---|---|');
+say('| phase | scanners | offered samples/s | accepted samples/s | values/s | InfluxDB points/s | Socket.IO p50 / p99 (ms) | webhook p50 / p99 (ms) | probes (socket/webhook seen) | server CPU % | event-loop delay p99 / max (ms) |');
+say('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const l = r.latency;
-  say(`| ${r.phase} | ${r.scanners} | ${r.offeredSamplesPerS} | ${r.acceptedSamplesPerS} | ${r.acceptedValuesPerS} | ${r.writtenPointsPerS} | ${l.socket.p50} / ${l.socket.p99} | ${l.webhook.p50} / ${l.webhook.p99} | ${l.probes} (${l.socket.n}/${l.webhook.n}) |`);
+  say(`| ${r.phase} | ${r.scanners} | ${r.offeredSamplesPerS} | ${r.acceptedSamplesPerS} | ${r.acceptedValuesPerS} | ${r.writtenPointsPerS} | ${l.socket.p50} / ${l.socket.p99} | ${l.webhook.p50} / ${l.webhook.p99} | ${l.probes} (${l.socket.n}/${l.webhook.n}) | ${r.serverCpuPct} | ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} |`);
 }
 mkdirSync('bench-results', { recursive: true });
 const file = join('bench-results', `alerts-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), metricsPerScanner: METRICS, batch, publishers, seconds, results }, null, 2));
+writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), cores: cpus().length, loadavg: loadavg(), metricsPerScanner: METRICS, batch, publishers, seconds, results }, null, 2));
+say(`[bench:alerts] machine: ${cpus().length} cores, load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the cores)`);
 say(`[bench:alerts] saved ${file}`);
 
-sock.close();
+observer.kill('SIGTERM');
 await prober.endAsync();
 await platform.stop();
 await mosq.stop();
-hook.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -25,14 +25,19 @@ export function effective<R extends AlertRule>(rule: R, targetId: string): R {
 export interface Levels { op: 'above' | 'below'; warning?: number; critical?: number; recover?: number }
 export type Verdict = { state: 'active'; severity: Severity; threshold: number } | { state: 'hold' } | { state: 'clear' };
 
-/** Active past a level; clear only once back past the recovery level; in between, hold. */
+const HOLD: Verdict = { state: 'hold' };
+const CLEAR: Verdict = { state: 'clear' };
+
+/**
+ * Active past a level; clear only once back past the recovery level; in between, hold. Runs for every
+ * value of every reading, so it allocates nothing and creates no closures in the normal case.
+ */
 export function judge(l: Levels, value: number): Verdict {
-  const beyond = (limit: number) => (l.op === 'above' ? value > limit : value < limit);
-  if (l.critical !== undefined && beyond(l.critical)) return { state: 'active', severity: 'critical', threshold: l.critical };
-  if (l.warning !== undefined && beyond(l.warning)) return { state: 'active', severity: 'warning', threshold: l.warning };
+  const above = l.op === 'above';
+  if (l.critical !== undefined && (above ? value > l.critical : value < l.critical)) return { state: 'active', severity: 'critical', threshold: l.critical };
+  if (l.warning !== undefined && (above ? value > l.warning : value < l.warning)) return { state: 'active', severity: 'warning', threshold: l.warning };
   const recover = l.recover ?? (l.warning ?? l.critical) as number;
-  const recovered = l.op === 'above' ? value <= recover : value >= recover;
-  return recovered ? { state: 'clear' } : { state: 'hold' };
+  return (above ? value <= recover : value >= recover) ? CLEAR : HOLD;
 }
 
 /** Samples of one series inside a time window; gives the slope scaled to `perMs`. */

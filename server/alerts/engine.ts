@@ -175,15 +175,17 @@ export class AlertEngine {
   }
 
   private level(rule: LevelRule, target: Target, metric: string, value: number, now: number): void {
-    const id = `${rule.id}:${target.scannerId}`;
     const v = judge(rule, value);
+    const id = `${rule.id}:${target.scannerId}`;
+    // The common case, a normal value with no open alert, must cost no more than this lookup.
+    if (v.state !== 'active' && !this.book.active.has(id)) return;
     if (v.state === 'hold') { this.book.hold(id, now); return; }
     const def = target.modality === 'pacs' ? undefined : findMetric(target.modality as Modality, metric);
     const unit = rule.kind === 'rate' ? `${def?.unit ?? ''}/${perLabel(toMs(rule.per, 86_400_000))}` : def?.unit ?? '';
     const what = rule.title ?? `${def?.label ?? metric}${rule.kind === 'rate' ? ' rate of change' : ''}`;
     const where = `on ${target.scannerId} (${target.site})`;
     if (v.state === 'clear') {
-      if (this.book.active.has(id)) this.book.clear(id, value, `${what} recovered to ${fmt(value)} ${unit} ${where}`, now);
+      this.book.clear(id, value, `${what} recovered to ${fmt(value)} ${unit} ${where}`, now);
       return;
     }
     const side = rule.op === 'below' ? 'below' : 'above';

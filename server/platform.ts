@@ -105,7 +105,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         },
       };
     };
-    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.list(), alerting });
+    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.snapshot(), alerting });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
     const addr = http.app.server.address();

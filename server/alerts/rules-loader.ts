@@ -8,6 +8,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   RULE_SCHEMAS, RulesFile, type AlertRule, type Channel, type Route,
 } from '../../contracts/alert-rules.js';
+import { MODALITIES } from '../../contracts/common.js';
 import type { Logger } from '../lib/logger.js';
 import { catalogRules } from './catalog-rules.js';
 
@@ -102,6 +103,15 @@ export class RulesLoader {
       set.channels.push(...content.channels);
       set.routes.push(...content.routes);
       Object.assign(set.labels, content.labels);
+    }
+    // An explicit fleet-wide threshold rule for a modality's metric and side replaces the catalog default.
+    for (const { rule } of byId.values()) {
+      if (rule.kind !== 'threshold' || rule.id.startsWith('catalog.') || rule.scope?.scannerId || rule.scope?.site || rule.scope?.labels) continue;
+      const side = rule.op === 'below' ? 'low' : 'high';
+      for (const modality of rule.scope?.modality ?? MODALITIES) {
+        const id = `catalog.${modality}.${rule.metric}.${side}`;
+        if (byId.get(id)?.source === 'catalog') byId.delete(id);
+      }
     }
     set.rules = [...byId.values()];
     const channelIds = new Set(set.channels.map((c) => c.id));

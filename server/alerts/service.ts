@@ -68,6 +68,8 @@ export class AlertingService {
   }
 
   list(): Alert[] { return this.book.list(); }
+  /** What a new dashboard gets: alerts that fired (pending ones are not alerts yet). */
+  snapshot(): Alert[] { return this.book.list().filter((a) => a.state !== 'pending'); }
   get(id: string): Alert | undefined { return this.book.get(id); }
   deliveries(id: string): DeliveryRecord[] { return this.notifier.deliveries(id); }
   rules(): RulesResponse { return { rules: this.loader.current.rules, errors: this.loader.current.errors }; }
@@ -134,7 +136,9 @@ export class AlertingService {
     // A new or worsening alert carries its suppression flags before anyone sees it.
     if (reason === 'pending' || reason === 'firing' || reason === 'severity') Object.assign(alert, this.flags(alert, alert.updatedAt ?? Date.now()));
     this.store.alertChanged(alert, reason);
-    if (reason !== 'notified') this.deps.bus.emit('alert', { ...alert });
+    // Pending alerts (and their cancellation) stay off the live feed: like Alertmanager, people see an alert
+    // once its "for" has elapsed; the API lists pending ones (state=pending).
+    if (alert.state !== 'pending' && reason !== 'notified' && reason !== 'cancelled') this.deps.bus.emit('alert', { ...alert });
     this.notifier.onChange(change);
   }
 }

@@ -7,7 +7,7 @@ import type { RulesResponse } from '../../contracts/alert-rules.js';
 import type { MaintenanceWindow, Silence } from '../../contracts/alert-silences.js';
 import { sleep } from '../../server/lib/net.js';
 import { eventually, type TestPlatform } from '../support/platform.js';
-import { Publisher, Receiver, Recorder, rulesDir, startAlertPlatform } from './support.js';
+import { apiCall, Publisher, Receiver, Recorder, rulesDir, startAlertPlatform } from './support.js';
 
 let p: TestPlatform;
 let pub: Publisher;
@@ -33,7 +33,7 @@ routes:
 after(async () => { rec?.stop(); await pub?.close(); await p?.close(); await hooks?.close(); });
 
 const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> => {
-  const res = await fetch(`${p.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+  const res = await apiCall(p, path, method, body);
   const text = await res.text();
   return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
 };

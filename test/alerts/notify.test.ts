@@ -8,7 +8,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Alert, AlertDetail } from '../../contracts/index.js';
 import { freePort } from '../../server/lib/net.js';
 import { eventually, type TestPlatform } from '../support/platform.js';
-import { Publisher, Receiver, rulesDir, startAlertPlatform } from './support.js';
+import { apiCall, Publisher, Receiver, rulesDir, startAlertPlatform } from './support.js';
 
 const SECRET = 'test-hmac-key';
 let p: TestPlatform;
@@ -86,7 +86,7 @@ test('one signed webhook, one email, Slack and Teams messages per scanner group,
 test('a receiver that fails twice gets the notification on the third attempt; the delivery log shows all three', async () => {
   await pub.send('north/mri/mri-b', { helium_level_pct: 45 });
   await eventually('third attempt succeeds', async () => hooks.on('/flaky').length, (n) => n >= 3);
-  const detail = await eventually('delivery log', async () => (await (await fetch(`${p.url}/api/alerts/${encodeURIComponent('helium:mri-b')}`)).json()) as AlertDetail,
+  const detail = await eventually('delivery log', async () => (await (await apiCall(p, `/api/alerts/${encodeURIComponent('helium:mri-b')}`)).json()) as AlertDetail,
     (d) => d.deliveries.filter((x) => x.channelId === 'flaky').length >= 3);
   assert.deepEqual(detail.deliveries.filter((x) => x.channelId === 'flaky').map((d) => [d.attempt, d.ok, d.detail]),
     [[1, false, 'HTTP 503'], [2, false, 'HTTP 503'], [3, true, 'HTTP 200']]);

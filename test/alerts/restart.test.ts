@@ -7,7 +7,7 @@ import type { Alert } from '../../contracts/index.js';
 import type { Silence } from '../../contracts/alert-silences.js';
 import { sleep } from '../../server/lib/net.js';
 import { eventually, tempDir, type TestPlatform } from '../support/platform.js';
-import { Publisher, Receiver, rulesDir, startAlertPlatform } from './support.js';
+import { apiCall, Publisher, Receiver, rulesDir, startAlertPlatform } from './support.js';
 
 const dataDir = tempDir('restart');
 let hooks: Receiver | undefined;
@@ -30,13 +30,11 @@ routes:
 ` });
   p = await startAlertPlatform(dir, { dataDir });
   let pub = await Publisher.connect(p.mqttUrl);
-  const silence = await (await fetch(`${p.url}/api/alerts/silences`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ matchers: [{ name: 'scannerId', value: 'rs-3' }], endsAt: Date.now() + 600_000, createdBy: 'it.ops' }),
-  })).json() as Silence;
+  const silence = await (await apiCall(p, '/api/alerts/silences', 'POST',
+    { matchers: [{ name: 'scannerId', value: 'rs-3' }], endsAt: Date.now() + 600_000, createdBy: 'it.ops' })).json() as Silence;
   for (const s of ['rs-1', 'rs-2', 'rs-3']) await pub.send(`central/ct/${s}`, { tube_temp_c: 160 });
   await eventually('two notified', async () => hooks?.requests.length ?? 0, (n) => n >= 2);
-  const ack = await fetch(`${p.url}/api/alerts/hot:rs-2/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'sam.it', comment: 'rebooting' }) });
+  const ack = await apiCall(p, '/api/alerts/hot:rs-2/ack', 'POST', { by: 'sam.it', comment: 'rebooting' });
   assert.equal(ack.status, 200);
   await sleep(200);
   const before = open(p.alerting.list());
@@ -49,7 +47,7 @@ routes:
   p = await startAlertPlatform(dir, { dataDir });
   pub = await Publisher.connect(p.mqttUrl);
   assert.deepEqual(open(p.alerting.list()), before, 'identical open alerts after the restart');
-  const silences = await (await fetch(`${p.url}/api/alerts/silences`)).json() as Silence[];
+  const silences = await (await apiCall(p, '/api/alerts/silences')).json() as Silence[];
   assert.deepEqual(silences.map((s) => s.id), [silence.id]);
   for (const s of ['rs-1', 'rs-2', 'rs-3']) await pub.send(`central/ct/${s}`, { tube_temp_c: 160 });
   await sleep(500);

@@ -50,10 +50,14 @@ test('catalog defaults: warning/critical levels per metric and modality, recover
   assert.ok(set.rules.length > 30);
 });
 
-test('the shipped rule files load without errors', () => {
-  const set = loader('rules').load();
+test('the shipped rule files load without errors; a fleet-wide file rule replaces the catalog default', () => {
+  const set = new RulesLoader({ rulesDir: 'rules', editableFile: join(rulesDir({}), 'api.yaml'), catalogDefaults: true, catalogForMs: 0 }, log, () => undefined).load();
   assert.deepEqual(set.errors, []);
-  assert.deepEqual([...new Set(set.rules.map((r) => r.rule.kind))].sort(), ['anomaly', 'nodata', 'pacs', 'predictive', 'rate']);
+  assert.deepEqual([...new Set(set.rules.map((r) => r.rule.kind))].sort(), ['anomaly', 'nodata', 'pacs', 'predictive', 'rate', 'threshold']);
+  const ids = set.rules.map((r) => r.rule.id);
+  assert.ok(ids.includes('mri-helium-low'));
+  assert.ok(!ids.includes('catalog.mri.helium_level_pct.low'), 'replaced by mri-helium-low');
+  assert.ok(ids.includes('catalog.mri.helium_pressure_psi.low'));
 });
 
 test('a changed file is reloaded; a file made invalid keeps its last good rules', async () => {

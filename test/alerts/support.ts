@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { io as ioClient, type Socket } from 'socket.io-client';
 import type { Alert } from '../../contracts/index.js';
 import type { EventBus } from '../../server/lib/event-bus.js';
 import { startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
@@ -20,6 +21,23 @@ export function startAlertPlatform(dir: string, overrides: Record<string, unknow
     'alerts.rulesDir': dir, 'alerts.catalogDefaults': false, 'alerts.tickMs': 25, 'alerts.notifyRetryBaseMs': 50,
     'alerts.dashboardUrl': 'http://gantry.test', ...overrides,
   });
+}
+
+// After the authentication branch lands, TestPlatform carries an admin session (`api`, `adminCookie`);
+// these two helpers use it when present, so the alert tests run unchanged on either side of that merge.
+type MaybeAuthed = TestPlatform & { api?: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>; adminCookie?: string };
+
+/** A request to the platform's API as an admin. */
+export function apiCall(p: TestPlatform, path: string, method = 'GET', body?: unknown): Promise<Response> {
+  const authed = p as MaybeAuthed;
+  if (authed.api) return authed.api(path, { method, ...(body !== undefined ? { json: body } : {}) });
+  return fetch(`${p.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+}
+
+/** A Socket.IO client of the platform, signed in as admin when authentication is on. */
+export function socketOf(p: TestPlatform): Socket {
+  const cookie = (p as MaybeAuthed).adminCookie;
+  return ioClient(p.url, { transports: ['websocket'], ...(cookie ? { extraHeaders: { cookie } } : {}) });
 }
 
 export class Recorder {

@@ -19,7 +19,8 @@ function stateWord(a: Alert, reason: DeliveryRecord['reason']): string {
 }
 
 export function alertLink(dashboardUrl: string, a: Alert): string {
-  return `${dashboardUrl.replace(/\/$/, '')}/#/alerts/${encodeURIComponent(a.id)}`;
+  // The dashboard's alert inbox opens the alert named by ?alert=.
+  return `${dashboardUrl.replace(/\/$/, '')}/alerts?alert=${encodeURIComponent(a.id)}`;
 }
 
 export function renderAlert(a: Alert, reason: DeliveryRecord['reason'], dashboardUrl: string, now: number): string {

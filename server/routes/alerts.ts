@@ -3,23 +3,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AckRequest, Alert, AlertDetail, AlertQuery, ErrorBody } from '../../contracts/index.js';
-import { RulesResponse, RuleView } from '../../contracts/alert-rules.js';
+import { RulesResponse, RuleView, type AudienceRole } from '../../contracts/alert-rules.js';
 import { MaintenanceInput, MaintenanceWindow, Silence, SilenceInput } from '../../contracts/alert-silences.js';
 import type { AlertingService } from '../alerts/service.js';
 
+// Same declaration (same literal union) as the authentication guard's, so the two merge without conflict.
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed to call the route; enforced by the authentication hook. */
-    roles?: readonly string[];
+    roles?: readonly AudienceRole[];
   }
 }
 
 export type AlertingApi = Pick<AlertingService, 'list' | 'get' | 'deliveries' | 'acknowledge' | 'addSilence' | 'removeSilence' | 'addWindow' | 'removeWindow' | 'rules' | 'upsertRule' | 'suppressions'>;
 export interface AlertRouteDeps { alerting: AlertingApi }
 
-const READ = ['admin', 'biomed', 'it', 'manager', 'viewer'] as const;
-const RESPOND = ['admin', 'biomed', 'it'] as const;
-const PLAN = ['admin', 'biomed', 'it'] as const;
+const READ: readonly AudienceRole[] = ['admin', 'biomed', 'it', 'manager', 'viewer'];
+const RESPOND: readonly AudienceRole[] = ['admin', 'biomed', 'it'];
+const PLAN: readonly AudienceRole[] = ['admin', 'biomed', 'it'];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 const OPEN = ['pending', 'firing', 'acknowledged'];
 const errors = { '4xx': ErrorBody };

@@ -96,6 +96,13 @@ test('a silence suppresses exactly the matching alerts; removing it delivers the
   assert.deepEqual(listed.json.map((x) => x.id), ['hot:lc-3']);
   assert.equal((await api('DELETE', `/api/alerts/silences/${s.json.id}`)).status, 204);
   await eventually('held notification sent', async () => reasons('/primary', 'hot:lc-3'), (r) => r[0] === 'firing');
+
+  const short = await api<Silence>('POST', '/api/alerts/silences', { matchers: [{ name: 'scannerId', value: 'lc-(11|12)', regex: true }], endsAt: Date.now() + 700, createdBy: 'it.ops' });
+  await hot('lc-11');
+  await sleep(300);
+  assert.deepEqual(reasons('/primary', 'hot:lc-11'), [], 'held while the silence lasts');
+  await eventually('sent once the silence expires', async () => reasons('/primary', 'hot:lc-11'), (r) => r[0] === 'firing');
+  assert.equal((await api<Silence[]>('GET', '/api/alerts/silences')).json.some((x) => x.id === short.json.id), false, 'expired silence removed');
 });
 
 test('maintenance windows (cron and RRULE) suppress their scanner only and mark the alert planned', async () => {

@@ -76,11 +76,11 @@ test('one signed webhook, one email, Slack and Teams messages per scanner group,
   assert.match(text, /Where: site central, MRI scanner mri-a/);
   assert.match(text, /How bad: warning \(value 58 %, limit 60 %\)/);
   assert.match(text, /Since: \d{4}-\d\d-\d\dT/);
-  assert.match(text, /Dashboard: http:\/\/gantry\.test\/#\/alerts\/helium%3Amri-a/);
+  assert.match(text, /Dashboard: http:\/\/gantry\.test\/alerts\?alert=helium%3Amri-a/);
   assert.match((hooks.on('/slack')[0]?.json as { text: string }).text, /\*\[Gantry WARNING\] FIRING/);
   const card = hooks.on('/teams')[0]?.json as { attachments: { contentType: string; content: { actions: { url: string }[] } }[] };
   assert.equal(card.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
-  assert.match(card.attachments[0]?.content.actions[0]?.url ?? '', /^http:\/\/gantry\.test\/#\/alerts\//);
+  assert.match(card.attachments[0]?.content.actions[0]?.url ?? '', /^http:\/\/gantry\.test\/alerts\?alert=/);
 });
 
 test('a receiver that fails twice gets the notification on the third attempt; the delivery log shows all three', async () => {

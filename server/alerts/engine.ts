@@ -184,13 +184,14 @@ export class AlertEngine {
     const unit = rule.kind === 'rate' ? `${def?.unit ?? ''}/${perLabel(toMs(rule.per, 86_400_000))}` : def?.unit ?? '';
     const what = rule.title ?? `${def?.label ?? metric}${rule.kind === 'rate' ? ' rate of change' : ''}`;
     const where = `on ${target.scannerId} (${target.site})`;
+    const u = unit ? ` ${unit}` : '';
     if (v.state === 'clear') {
-      this.book.clear(id, value, `${what} recovered to ${fmt(value)} ${unit} ${where}`, now);
+      this.book.clear(id, value, `${what} recovered to ${fmt(value)}${u} ${where}`, now);
       return;
     }
     const side = rule.op === 'below' ? 'below' : 'above';
     const r = this.raiseFor(rule, target, metric, value, v.threshold, v.severity,
-      `${what} ${fmt(value)} ${unit} is ${side} ${fmt(v.threshold)} ${unit} ${where}`, this.prediction(target.scannerId, metric));
+      `${what} ${fmt(value)}${u} is ${side} ${fmt(v.threshold)}${u} ${where}`, this.prediction(target.scannerId, metric));
     if (unit) r.unit = unit;
     this.book.raise(r, now);
   }

@@ -92,9 +92,11 @@ test('rate of change: helium falling 3 %/h fires; a level that stops falling res
 
 test('no data: a scanner that stops reporting for N intervals fires, reporting again resolves; snapshot lists it', async () => {
   const id = 'silent:nod-1';
-  for (let i = 0; i < 4; i++) { await pub.send('south/us/nod-1', { probe_temp_c: 30 }); await sleep(50); }
-  assert.equal(rec.of(id).length, 0);
+  let lastSend = 0;
+  for (let i = 0; i < 4; i++) { await pub.send('south/us/nod-1', { probe_temp_c: 30 }); lastSend = Date.now(); await sleep(50); }
   await eventually('no-data fires', async () => rec.transitions(id), (t) => t.includes('firing'), 3000);
+  const fired = rec.of(id)[0] as Alert;
+  assert.ok((fired.firedAt as number) - lastSend > 250, 'fired only after 3 × 100 ms of silence');
   const s2 = socketOf(p);
   snapshot = await new Promise<Alert[]>((r) => s2.on('alerts:snapshot', (a: Alert[]) => r(a)));
   s2.close();

@@ -65,14 +65,18 @@ test('acknowledge: who, when, comment; stops reminders and escalation; re-arms a
   assert.equal(ack.json.ackComment, 'on my way with the service tech');
   assert.ok(Math.abs((ack.json.ackedAt ?? 0) - Date.now()) < 2000);
   assert.ok(rec.of(id).some((a) => a.state === 'acknowledged'), 'pushed on the bus (and so over Socket.IO)');
+  // On a loaded machine a reminder may precede the acknowledgement; none may follow it.
+  const sentAtAck = reasons('/primary', id).length;
+  const escalatedAtAck = reasons('/oncall', id).length;
   await sleep(900);
-  assert.deepEqual(reasons('/primary', id), ['firing'], 'no reminders after the acknowledgement');
-  assert.deepEqual(reasons('/oncall', id), [], 'no escalation after the acknowledgement');
+  assert.equal(reasons('/primary', id).length, sentAtAck, 'no reminders after the acknowledgement');
+  assert.equal(reasons('/oncall', id).length, escalatedAtAck, 'no escalation after the acknowledgement');
+  assert.equal(escalatedAtAck, 0);
   await hot('lc-2', 80);
   await eventually('resolved', async () => reasons('/primary', id), (r) => r.includes('resolved'));
   await hot('lc-2');
-  await eventually('fires again and is notified again', async () => reasons('/primary', id), (r) => r.length >= 3);
-  assert.deepEqual(reasons('/primary', id).slice(0, 3), ['firing', 'resolved', 'firing']);
+  await eventually('fires again and is notified again', async () => reasons('/primary', id).filter((r) => r !== 'reminder'), (r) => r.length >= 3);
+  assert.deepEqual(reasons('/primary', id).filter((r) => r !== 'reminder').slice(0, 3), ['firing', 'resolved', 'firing']);
   assert.equal(p.alerting.get(id)?.ackedBy, undefined, 'the new episode is not acknowledged');
   assert.equal((await api('POST', '/api/alerts/hot:nope/ack', { by: 'x' })).status, 404);
 });
@@ -97,7 +101,7 @@ test('a silence suppresses exactly the matching alerts; removing it delivers the
   assert.equal((await api('DELETE', `/api/alerts/silences/${s.json.id}`)).status, 204);
   await eventually('held notification sent', async () => reasons('/primary', 'hot:lc-3'), (r) => r[0] === 'firing');
 
-  const short = await api<Silence>('POST', '/api/alerts/silences', { matchers: [{ name: 'scannerId', value: 'lc-(11|12)', regex: true }], endsAt: Date.now() + 700, createdBy: 'it.ops' });
+  const short = await api<Silence>('POST', '/api/alerts/silences', { matchers: [{ name: 'scannerId', value: 'lc-(11|12)', regex: true }], endsAt: Date.now() + 1500, createdBy: 'it.ops' });
   await hot('lc-11');
   await sleep(300);
   assert.deepEqual(reasons('/primary', 'hot:lc-11'), [], 'held while the silence lasts');

@@ -32,6 +32,7 @@ import { whatIfRoutes } from './routes/whatif.js';
 import type { Analytics } from './downtime/analytics.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import type { DeadLetterReader } from './telemetry/dead-letters.js';
+import { alertRoutes, type AlertingApi } from './routes/alerts.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -50,6 +51,7 @@ export interface AppDeps {
   /** Embedded broker credentials; undefined when an external broker is used. */
   mqttDevices: MqttDevices | undefined;
   analytics?: Analytics;
+  alerting?: AlertingApi;
 }
 
 function createFastify(config: Readonly<Config>, log: Logger) {
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     await app.register(whatIfRoutes, { whatif: deps.analytics.whatif });
   }
   if (deps.deadLetters) await app.register(deadLetterRoutes, { store: deps.deadLetters });
+  if (deps.alerting) await app.register(alertRoutes, { alerting: deps.alerting });
 
   // The dashboard's files are public (the login page must load); its data is not.
   await app.register(async (web) => {

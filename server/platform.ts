@@ -13,17 +13,19 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './services/embedded-br
 import { InfluxStore } from './storage/influx.js';
 import { startIngest } from './telemetry/ingest.js';
 import { LatestReadings } from './telemetry/latest.js';
-import { HeliumThresholdRule } from './alerts/helium-threshold.js';
+import { AlertingService } from './alerts/service.js';
 import { buildApp, type GantryApp } from './app.js';
 import { startAccess } from './auth/access.js';
 import { createAnalytics } from './downtime/analytics.js';
 import { startPacs, type PacsModule } from './pacs/module.js';
+import { bridgePacsToAlerts } from './pacs/alert-signals.js';
 
 export interface Platform {
   url: string;
   mqttUrl: string;
   influx: InfluxStore;
   bus: EventBus;
+  alerting: AlertingService;
   http: GantryApp;
   simulator: FleetSimulator | undefined;
   pacs: PacsModule;
@@ -75,13 +77,17 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     stops.push(() => ingest.stop());
     const { collector, drain, spool, pipeline } = ingest;
     const latest = new LatestReadings(bus);
-    const helium = new HeliumThresholdRule(bus, { limitPct: config.alerts.heliumLowPct, hysteresisPct: config.alerts.heliumHysteresisPct });
-    helium.start();
-    stops.push(() => helium.stop());
+    const alerting = new AlertingService({ bus, influx, log: log.child({ module: 'alerts' }), config: config.alerts, dataDir });
+    await alerting.start();
+    stops.push(() => alerting.stop());
 
-    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, // Rejected PACS pushes are counted and listed without their payload.
-      rejected: (r, t, d) => pipeline.rejected(r, t, d, Buffer.alloc(0)), query: (q) => influx.query(q) }, log.child({ module: 'pacs' }));
+    // Rejected PACS pushes are counted and listed without their payload.
+    const pacs = await startPacs(config, {
+      sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds },
+      rejected: (r, t, d) => pipeline.rejected(r, t, d, Buffer.alloc(0)), query: (q) => influx.query(q),
+    }, log.child({ module: 'pacs' }));
     stops.push(() => pacs.stop());
+    stops.push(bridgePacsToAlerts(bus));
 
     const health = async (): Promise<Health> => {
       const db = await influx.ping();
@@ -102,7 +108,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     access.fleet.start(bus);
     const analytics = createAnalytics(config, influx, { vendorOf: (id) => access.fleet.scanner(id)?.vendor });
     const http = await buildApp({
-      config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(),
+      config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.snapshot(), alerting,
       auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
       deadLetters: ingest.deadLetters,
     });
@@ -118,7 +124,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       await simulator.start();
       stops.push(() => simulator?.stop());
     }
-    return { url, mqttUrl, influx, bus, http, simulator, pacs, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
+    return { url, mqttUrl, influx, bus, alerting, http, simulator, pacs, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Alert, TelemetryReading, RejectReason, StatusChange, ScannerEvent } from '../../contracts/index.js';
 import type { PacsDerived, PacsProbeResult, PacsStorageSample } from '../../contracts/pacs.js';
+import type { AnomalyScore, PacsSignal, Prediction } from '../../contracts/alert-signals.js';
 
 export interface BusEvents {
   telemetry: TelemetryReading;
@@ -15,6 +16,12 @@ export interface BusEvents {
   scannerEvent: ScannerEvent;
   /** The spool crossed its alarm level (or went back under it). */
   spoolAlarm: { active: boolean; pendingBytes: number; maxBytes: number };
+  /** Anomaly score of a scanner's recent window, from the models (alert rules of kind anomaly). */
+  anomaly: AnomalyScore;
+  /** Time-to-threshold / remaining-useful-life forecast, from the models (kind predictive). */
+  prediction: Prediction;
+  /** A derived PACS signal from the PACS collector (kinds pacs and nodata with source pacs). */
+  pacs: PacsSignal;
 }
 
 export class EventBus {

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROLES, type Role } from '../../contracts/index.js';
-import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { eventually, startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let p: TestPlatform;
 const cookies = new Map<Role, string>();
@@ -69,6 +69,27 @@ const EXAMPLES: Record<string, Maker> = {
   'GET /api/telemetry/latest': () => ({ path: '/api/telemetry/latest' }),
   'GET /api/telemetry/series': () => ({ path: `/api/telemetry/series?scanner=central-mri-1&metrics=helium_level_pct&from=${Date.now() - 3_600_000}` }),
   'GET /api/audit': () => ({ path: '/api/audit?limit=10' }),
+  'GET /api/alerts': () => ({ path: '/api/alerts?state=open' }),
+  'GET /api/alerts/:id': async () => ({ path: `/api/alerts/${encodeURIComponent(await freshAlert())}` }),
+  'POST /api/alerts/:id/ack': async () => ({ path: `/api/alerts/${encodeURIComponent(await freshAlert())}/ack`, json: { by: 'ignored', comment: 'on it' } }),
+  'GET /api/alerts/silences': () => ({ path: '/api/alerts/silences' }),
+  'POST /api/alerts/silences': () => ({ path: '/api/alerts/silences', json: { matchers: [{ name: 'scannerId', value: 'central-mri-1' }], endsAt: Date.now() + 60_000, createdBy: 'test' } }),
+  'DELETE /api/alerts/silences/:id': async () => {
+    const s = (await (await admin('/api/alerts/silences', 'POST', { matchers: [{ name: 'scannerId', value: 'x' }], endsAt: Date.now() + 60_000, createdBy: 'test' })).json()) as { id: string };
+    return { path: `/api/alerts/silences/${s.id}` };
+  },
+  'GET /api/alerts/maintenance': () => ({ path: '/api/alerts/maintenance' }),
+  'POST /api/alerts/maintenance': () => ({ path: '/api/alerts/maintenance', json: { scannerId: 'central-mri-1', cron: '0 6 * * 1', durationMs: 3_600_000, createdBy: 'test' } }),
+  'DELETE /api/alerts/maintenance/:id': async () => {
+    const w = (await (await admin('/api/alerts/maintenance', 'POST', { scannerId: 'central-mri-2', cron: '0 6 * * 2', durationMs: 3_600_000, createdBy: 'test' })).json()) as { id: string };
+    return { path: `/api/alerts/maintenance/${w.id}` };
+  },
+  'GET /api/alerts/rules': () => ({ path: '/api/alerts/rules' }),
+  'PUT /api/alerts/rules/:id': async () => {
+    const { rules } = (await (await admin('/api/alerts/rules', 'GET')).json()) as { rules: { rule: { id: string } }[] };
+    const rule = rules.find((r) => r.rule.id === 'mri-helium-low')?.rule;
+    return { path: '/api/alerts/rules/mri-helium-low', json: rule };
+  },
   'GET /api/dead-letters': () => ({ path: '/api/dead-letters?limit=5' }),
   'GET /api/downtime': () => ({ path: '/api/downtime?groupBy=site' }),
   'GET /api/downtime/csv': () => ({ path: '/api/downtime/csv?groupBy=site' }),
@@ -76,6 +97,15 @@ const EXAMPLES: Record<string, Maker> = {
   'GET /api/whatif/model': () => ({ path: '/api/whatif/model?site=central' }),
   'POST /api/whatif': () => ({ path: '/api/whatif', json: { site: 'central', scenario: { kind: 'add-radiologist', count: 1 }, replications: 2, days: 1, warmupDays: 0 } }),
 };
+
+/** Raises a new alert through the engine's real input (a reading on the bus) and returns its id. */
+async function freshAlert(): Promise<string> {
+  const scannerId = `ex-mri-${++n}`;
+  p.bus.emit('telemetry', { site: 'central', modality: 'mri', scannerId, ts: Date.now(), metrics: { helium_level_pct: 40 } });
+  const id = `mri-helium-low:${scannerId}`;
+  await eventually(`alert ${id}`, async () => (await admin(`/api/alerts/${encodeURIComponent(id)}`, 'GET')).status, (s) => s === 200);
+  return id;
+}
 
 const samplePath = (url: string) => url.replace(/:username/g, 'nobody').replace(/:id/g, 'x1').replace(/\*/g, '');
 

@@ -8,34 +8,12 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse as parseYaml } from 'yaml';
 import { DCLinter } from 'dclint';
 import { loadConfig, ConfigError } from '../../server/config/load.js';
-import { interpolate, interpolateDeep, parseEnvFile, referencedVariables } from './support/compose-env.js';
+import { interpolate, referencedVariables } from './support/compose-env.js';
+import { COMPOSE_PATH, DOCKER_DIR, compose, composeText, envExample, filledEnv } from './support/compose-file.js';
 
-const DOCKER = resolve('docker');
-const COMPOSE_PATH = join(DOCKER, 'docker-compose.yml');
-const composeText = readFileSync(COMPOSE_PATH, 'utf8');
-const envExample = parseEnvFile(readFileSync(join(DOCKER, '.env.example'), 'utf8'));
-// .env.example leaves secrets empty on purpose; a filled-in .env looks like this.
-const filledEnv = new Map([...envExample].map(([k, v]) => [k, v === '' && /PASSWORD/.test(k) ? `test-secret-for-${k.toLowerCase()}` : v]));
-
-interface Service {
-  image?: string;
-  build?: unknown;
-  restart?: string;
-  environment?: Record<string, string>;
-  volumes?: string[];
-  ports?: string[];
-  healthcheck?: { test: string[] };
-  deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
-  logging?: unknown;
-  profiles?: string[];
-  depends_on?: Record<string, { condition: string }>;
-}
-interface ComposeFile { services: Record<string, Service>; volumes: Record<string, unknown>; secrets?: Record<string, { file: string }> }
-
-const compose = interpolateDeep(parseYaml(composeText, { merge: true }), filledEnv) as ComposeFile;
+const DOCKER = DOCKER_DIR;
 const services = Object.entries(compose.services);
 
 test('the interpolated compose file is valid against the Compose Specification schema', () => {

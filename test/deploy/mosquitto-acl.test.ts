@@ -4,19 +4,12 @@
 // the test checks that every other line is unchanged.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
 import mqtt, { type MqttClient, type IClientOptions, type Packet } from 'mqtt';
-import { BINARIES, ensureBinaries } from '../../server/services/system-packages.js';
-import { freePort, waitFor, sleep } from '../../server/lib/net.js';
-
-const DOCKER = resolve('docker/mosquitto');
-const CONF = join(DOCKER, 'mosquitto.conf');
-const ACL = join(DOCKER, 'acl');
-const INIT = join(DOCKER, 'init-passwd.sh');
+import { waitFor, sleep } from '../../server/lib/net.js';
+import { changedLines, startStackMosquitto, type StackBroker } from './support/stack-mosquitto.js';
 
 const GANTRY = { username: 'gantry', password: 'gantry-secret' };
 const DEVICE = { username: 'central-mri-1', password: 'device-secret' };
@@ -24,26 +17,10 @@ const OTHER = { username: 'riverside-ct-1', password: 'other-secret' };
 const OWN_TOPIC = 'gantry/v1/central/mri/central-mri-1/telemetry';
 const OTHER_TOPIC = 'gantry/v1/riverside/ct/riverside-ct-1/telemetry';
 
-// Container paths in mosquitto.conf and what they become here; nothing else may differ.
-const REWRITTEN = ['listener', 'persistence_location', 'password_file', 'acl_file'];
-
 let dir = '';
 let port = 0;
-let broker: ChildProcess | undefined;
+let broker: StackBroker | undefined;
 const clients: MqttClient[] = [];
-
-function rewriteConfig(src: string, paths: { port: number; data: string; passwd: string; acl: string }): string {
-  return src.split('\n').map((line) => {
-    const [key] = line.trim().split(/\s+/);
-    switch (key) {
-      case 'listener': return `listener ${paths.port} 127.0.0.1`;
-      case 'persistence_location': return `persistence_location ${paths.data}/`;
-      case 'password_file': return `password_file ${paths.passwd}`;
-      case 'acl_file': return `acl_file ${paths.acl}`;
-      default: return line;
-    }
-  }).join('\n');
-}
 
 async function client(creds: { username: string; password: string } | undefined, opts: IClientOptions = {}): Promise<MqttClient> {
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000, clean: true, ...creds, ...opts });
@@ -64,51 +41,25 @@ function inbox(c: MqttClient): { topic: string; payload: string }[] {
 }
 
 before(async () => {
-  ensureBinaries([BINARIES.mosquitto]);
   dir = mkdtempSync(join(tmpdir(), 'gantry-deploy-mqtt-'));
-  // Mosquitto started as root drops to its own user, which must reach the data folder and the files.
-  const asRoot = process.getuid?.() === 0;
-  const owner = asRoot ? execFileSync('id', ['-u', 'mosquitto']).toString().trim() + ':' + execFileSync('id', ['-g', 'mosquitto']).toString().trim() : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-  chmodSync(dir, 0o755);
-  const data = join(dir, 'data');
-  mkdirSync(data);
-  const [uid, gid] = owner.split(':').map(Number) as [number, number];
-  if (asRoot) chownSync(data, uid, gid);
-  const devices = join(dir, 'devices.txt');
-  writeFileSync(devices, `# scanners of the test fleet\n${DEVICE.username}:${DEVICE.password}\n\n${OTHER.username}:${OTHER.password}\n`);
-  const passwd = join(dir, 'passwd');
-  execFileSync('sh', [INIT], {
-    env: { PATH: process.env.PATH, GANTRY_MQTT_USERNAME: GANTRY.username, GANTRY_MQTT_PASSWORD: GANTRY.password, MOSQUITTO_PASSWD_FILE: passwd, MQTT_DEVICES_FILE: devices, MOSQUITTO_OWNER: owner, MOSQUITTO_ACL_FILE: ACL },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  port = await freePort();
-  const original = readFileSync(CONF, 'utf8');
-  const conf = rewriteConfig(original, { port, data, passwd, acl: ACL });
-  const confPath = join(dir, 'mosquitto.conf');
-  writeFileSync(confPath, conf);
-  const before = original.split('\n');
-  const afterLines = conf.split('\n');
-  assert.equal(afterLines.length, before.length);
-  before.forEach((line, i) => {
-    if (!REWRITTEN.includes(line.trim().split(/\s+/)[0] ?? '')) assert.equal(afterLines[i], line, 'only listener and path lines may change');
-  });
-  const log = openSync(join(dir, 'mosquitto.log'), 'a');
-  broker = spawn(BINARIES.mosquitto.binary, ['-c', confPath], { stdio: ['ignore', log, log] });
-  await waitFor(`mosquitto on ${port} (log ${join(dir, 'mosquitto.log')})`, () => new Promise((res) => {
-    const s = tcpConnect(port, '127.0.0.1', () => { s.end(); res(true); });
-    s.on('error', () => res(false));
-  }), 10000, 50);
+  broker = await startStackMosquitto(dir, GANTRY, [DEVICE, OTHER]);
+  port = broker.port;
 });
 
 after(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-  const proc = broker;
-  if (proc && proc.exitCode === null) await new Promise<void>((r) => { proc.once('exit', () => r()); proc.kill('SIGTERM'); });
+  await broker?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('the broker runs the stack\'s exact config: only the listener and container paths differ', () => {
+  assert.ok(broker);
+  assert.deepEqual(changedLines(broker.original, broker.rewritten), []);
+  assert.notEqual(broker.original, broker.rewritten);
+});
+
 test('the init script hashes every account: no plaintext password in the broker password file', () => {
-  const text = readFileSync(join(dir, 'passwd'), 'utf8');
+  const text = readFileSync(broker?.passwdFile ?? '', 'utf8');
   assert.deepEqual(text.trim().split('\n').map((l) => l.split(':')[0]), [GANTRY.username, DEVICE.username, OTHER.username]);
   for (const secret of [GANTRY.password, DEVICE.password, OTHER.password]) assert.ok(!text.includes(secret));
   assert.match(text, /^gantry:\$7\$/m, 'PBKDF2-SHA512 hashes');

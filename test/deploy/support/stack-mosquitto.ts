@@ -13,7 +13,7 @@ export const STACK_ACL = join(DOCKER_MOSQUITTO, 'acl');
 const REWRITTEN = new Set(['listener', 'persistence_location', 'password_file', 'acl_file']);
 
 export interface Account { username: string; password: string }
-export interface StackBroker { url: string; port: number; passwdFile: string; original: string; rewritten: string; stop(): Promise<void> }
+export interface StackBroker { url: string; port: number; dir: string; passwdFile: string; original: string; rewritten: string; stop(): Promise<void> }
 
 function rewrite(src: string, p: { port: number; data: string; passwd: string; acl: string }): string {
   return src.split('\n').map((line) => {
@@ -37,7 +37,8 @@ export function changedLines(original: string, rewritten: string): string[] {
 
 export async function startStackMosquitto(dir: string, gantry: Account, devices: Account[]): Promise<StackBroker> {
   ensureBinaries([BINARIES.mosquitto]);
-  // Started as root, Mosquitto drops to its own user, which must reach the data folder and password file.
+  // Started as root, Mosquitto drops to its own user, which must reach the data folder and password file
+  // (so `dir` must not sit inside a folder only root can enter).
   const asRoot = process.getuid?.() === 0;
   const id = (flag: string) => Number(execFileSync('id', [flag, 'mosquitto']).toString().trim());
   const [uid, gid] = asRoot ? [id('-u'), id('-g')] : [process.getuid?.() ?? 0, process.getgid?.() ?? 0];
@@ -62,12 +63,13 @@ export async function startStackMosquitto(dir: string, gantry: Account, devices:
   writeFileSync(conf, rewritten);
   const log = join(dir, 'mosquitto.log');
   const child: ChildProcess = spawn(BINARIES.mosquitto.binary, ['-c', conf], { stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
-  await waitFor(`mosquitto on ${port} (log ${log})`, () => new Promise((res) => {
+  await waitFor(`mosquitto on ${port} (log ${log})`, () => new Promise((res, rej) => {
+    if (child.exitCode !== null) rej(new Error(`mosquitto exited: ${readFileSync(log, 'utf8').slice(-1000)}`));
     const s = tcpConnect(port, '127.0.0.1', () => { s.end(); res(true); });
     s.on('error', () => res(false));
   }), 10000, 50);
   return {
-    url: `mqtt://127.0.0.1:${port}`, port, passwdFile, original, rewritten,
+    url: `mqtt://127.0.0.1:${port}`, port, dir, passwdFile, original, rewritten,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });

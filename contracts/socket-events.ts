@@ -1,14 +1,43 @@
 // Socket.IO event maps. Both the server (`Server<ClientToServer, ServerToClient>`) and the web data layer
 // (`Socket<ServerToClient, ClientToServer>`) are typed from these, so an event cannot drift between them.
+//
+// The handshake is authenticated: the browser's session cookie is sent automatically; machines pass
+// `auth: { token: '<API token>' }`. `auth.rooms` picks the first view (default ['fleet']); `subscribe` and
+// `unsubscribe` change it. Telemetry is coalesced per client (config realtime.maxUpdatesPerSecond per scanner).
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
+import type { PacsDerived, PacsProbeResult, PacsStorageSample } from './pacs.js';
+
+/** 'fleet' (everything the user may see), 'site:<siteId>' or 'scanner:<scannerId>'. */
+export type Room = 'fleet' | `site:${string}` | `scanner:${string}`;
+export const ROOM_PATTERN = /^(fleet|site:[a-z0-9][a-z0-9_-]{0,63}|scanner:[a-z0-9][a-z0-9_-]{0,63})$/;
+
+export interface SocketAuth { token?: string; rooms?: Room[] }
+
+export type SubscribeAck = { ok: true; rooms: Room[] } | { ok: false; error: string };
 
 export interface ServerToClientEvents {
   telemetry: (reading: TelemetryReading) => void;
   alert: (alert: Alert) => void;
   'alerts:snapshot': (alerts: Alert[]) => void;
   'telemetry:snapshot': (readings: TelemetryReading[]) => void;
+  'pacs:probe': (result: PacsProbeResult) => void;
+  'pacs:storage': (sample: PacsStorageSample) => void;
+  'pacs:derived': (signals: PacsDerived) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- clients only listen for now
-export interface ClientToServerEvents {}
+export interface ClientToServerEvents {
+  /** Joins rooms; the ack lists every room the socket is in afterwards, or why nothing changed. */
+  subscribe: (rooms: Room[], ack?: (res: SubscribeAck) => void) => void;
+  unsubscribe: (rooms: Room[], ack?: (res: SubscribeAck) => void) => void;
+}
+
+/** Which roles may receive each server event and send each client event (every role may watch). */
+export const SOCKET_EVENT_ROLES = {
+  telemetry: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  alert: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'alerts:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'telemetry:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  subscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  unsubscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+} as const satisfies Record<keyof ServerToClientEvents | keyof ClientToServerEvents, readonly string[]>;

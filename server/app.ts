@@ -1,6 +1,7 @@
 // Builds the Fastify app (without listening), so tests build the real app and inject() requests.
-// Tiers: external plugins, then app plugins, then one route module per domain.
-import Fastify from 'fastify';
+// Tiers: external plugins (security headers, CORS, rate limit, compression, cookies), app plugins (error
+// body, fail-closed route guard, audit), API docs, then one route module per domain, then Socket.IO.
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
@@ -11,8 +12,21 @@ import type { ErrorBody } from '../contracts/index.js';
 import type { Config } from './config/schema.js';
 import type { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
+import type { AuditLog } from './audit/audit-log.js';
+import type { AuthStore } from './auth/auth-store.js';
+import { markPublic, type RouteEntry } from './auth/guard.js';
+import type { MqttDevices } from './auth/mqtt-devices.js';
+import type { FleetRegistry } from './fleet/registry.js';
+import type { InfluxStore } from './storage/influx.js';
+import { registerDocs, registerSecurityPlugins } from './plugins/external.js';
+import { registerAppPlugins } from './plugins/app.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { fleetRoutes } from './routes/fleet.js';
+import { telemetryRoutes } from './routes/telemetry.js';
+import { auditRoutes } from './routes/audit.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -23,52 +37,65 @@ export interface AppDeps {
   health: () => Promise<Health>;
   telemetrySnapshot: () => TelemetryReading[];
   alertsSnapshot: () => Alert[];
+  auth: AuthStore;
+  audit: AuditLog;
+  fleet: FleetRegistry;
+  influx: InfluxStore;
+  /** Embedded broker credentials; undefined when an external broker is used. */
+  mqttDevices: MqttDevices | undefined;
 }
 
-function createFastify(log: Logger) {
-  return Fastify({ loggerInstance: log.child({ module: 'http' }), disableRequestLogging: true, bodyLimit: 1024 * 1024 })
-    .withTypeProvider<TypeBoxTypeProvider>();
+function createFastify(config: Readonly<Config>, log: Logger) {
+  return Fastify({
+    loggerInstance: log.child({ module: 'http' }) as FastifyBaseLogger, disableRequestLogging: true,
+    bodyLimit: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy,
+    // Unknown query keys are errors (additionalProperties: false), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
 export type GantryFastify = ReturnType<typeof createFastify>;
-export interface GantryApp { app: GantryFastify; io: GantryIo }
+export interface GantryApp { app: GantryFastify; io: GantryIo; routes: RouteEntry[] }
 
 export async function buildApp(deps: AppDeps): Promise<GantryApp> {
-  const app = createFastify(deps.log);
-
-  // One error body everywhere; a 5xx never reveals internals to the caller (the log has them).
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const statusCode = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (statusCode >= 500) req.log.error({ err }, 'request failed');
-    const body: ErrorBody = {
-      statusCode,
-      error: statusCode >= 500 ? 'Internal Server Error' : err.name === 'Error' ? 'Bad Request' : err.name,
-      message: statusCode >= 500 ? 'Internal Server Error' : err.message,
-      ...(err.code && statusCode < 500 ? { code: err.code } : {}),
-    };
-    return reply.code(statusCode).send(body);
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const body: ErrorBody = { statusCode: 404, error: 'Not Found', message: `${req.method} ${req.url.split('?')[0]} does not exist` };
-    return reply.code(404).send(body);
-  });
+  const { config } = deps;
+  const app = createFastify(config, deps.log);
+  await registerSecurityPlugins(app, config);
+  const routes = registerAppPlugins(app, { auth: deps.auth, audit: deps.audit });
+  await registerDocs(app);
 
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(metricsRoutes, { registry: deps.registry });
-
-  const webDist = resolve(deps.config.http.webDist);
-  if (existsSync(resolve(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', index: ['index.html'] });
-  } else {
-    app.get('/', async (_req, reply) => reply.code(503).send({
-      statusCode: 503, error: 'Service Unavailable', message: `dashboard not built (${webDist}): run npm run build`,
-    } satisfies ErrorBody));
-  }
-
-  const io = attachRealtime(app.server, {
-    bus: deps.bus, log: deps.log.child({ module: 'realtime' }),
-    telemetrySnapshot: deps.telemetrySnapshot, alertsSnapshot: deps.alertsSnapshot,
+  await app.register(metricsRoutes, { registry: deps.registry, publicMetrics: config.http.publicMetrics });
+  await app.register(authRoutes, {
+    auth: deps.auth, sessionTtlMs: config.auth.sessionTtlHours * 3_600_000, secureCookies: config.http.secureCookies,
+    loginRatePerMinute: config.auth.loginRatePerMinute,
   });
+  await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });
+  await app.register(fleetRoutes, { fleet: deps.fleet });
+  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints });
+  await app.register(auditRoutes, { audit: deps.audit });
+
+  // The dashboard's files are public (the login page must load); its data is not.
+  await app.register(async (web) => {
+    markPublic(web);
+    const webDist = resolve(config.http.webDist);
+    if (existsSync(resolve(webDist, 'index.html'))) {
+      await web.register(fastifyStatic, { root: webDist, prefix: '/', index: ['index.html'] });
+    } else {
+      web.get('/', { schema: { hide: true } }, async (_req, reply) => reply.code(503).send({
+        statusCode: 503, error: 'Service Unavailable', message: `dashboard not built (${webDist}): run npm run build`,
+      } satisfies ErrorBody));
+    }
+  });
+
+  const corsOrigins = config.http.corsOrigins.split(',').map((o) => o.trim()).filter(Boolean);
+  const io = attachRealtime(app.server, {
+    bus: deps.bus, log: deps.log.child({ module: 'realtime' }), auth: deps.auth, registry: deps.registry, corsOrigins,
+    maxUpdatesPerSecond: config.realtime.maxUpdatesPerSecond,
+    telemetrySnapshot: deps.telemetrySnapshot, alertsSnapshot: deps.alertsSnapshot,
+    siteOf: (id) => deps.fleet.scanner(id)?.site ?? deps.telemetrySnapshot().find((r) => r.scannerId === id)?.site,
+  });
+  // Graceful shutdown: Socket.IO clients are disconnected before the HTTP server stops accepting.
   app.addHook('onClose', async () => { await io.close(); });
-  return { app, io };
+  return { app, io, routes };
 }

@@ -4,6 +4,20 @@ import { loadConfig, ConfigError } from './config/load.js';
 import { createLogger } from './lib/logger.js';
 import { startPlatform } from './platform.js';
 
+// The one-time password goes to stdout once, never to the log: logs are shipped and kept, this is a secret.
+function firstLogin(admin: { username: string; password: string; generated: boolean } | undefined): string {
+  if (!admin) return '  Log in with your Gantry account (first start already done; see README "First login").\n';
+  if (!admin.generated) return `  First start: log in as "${admin.username}" with the password from auth.initialAdminPassword, then change it.\n`;
+  return [
+    '',
+    '  ┌─ First start ───────────────────────────────────────────────────────────',
+    `  │ Log in as "${admin.username}" with this one-time password: ${admin.password}`,
+    '  │ It is shown only now and stored only hashed; you will be asked to change it.',
+    '  └──────────────────────────────────────────────────────────────────────────',
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,7 +32,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.log.level);
   const platform = await startPlatform(config, log);
   log.info({ url: platform.url, mqtt: platform.mqttUrl }, 'Gantry is running');
-  process.stdout.write(`\n  Gantry dashboard: ${platform.url}/\n  Health: ${platform.url}/health   Metrics: ${platform.url}/metrics\n  MQTT: ${platform.mqttUrl}\n\n`);
+  process.stdout.write(`\n  Gantry dashboard: ${platform.url}/   API docs: ${platform.url}/docs\n  Health: ${platform.url}/health   Metrics: ${platform.url}/metrics (API token with the metrics scope)\n  MQTT: ${platform.mqttUrl}\n${firstLogin(platform.initialAdmin)}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -19,6 +19,7 @@ import { TelemetryPipeline } from './telemetry/pipeline.js';
 import { LatestReadings } from './telemetry/latest.js';
 import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
+import { startAccess } from './auth/access.js';
 
 export interface Platform {
   url: string;
@@ -28,6 +29,8 @@ export interface Platform {
   http: GantryApp;
   simulator: FleetSimulator | undefined;
   privateInfluxd: PrivateInfluxd | undefined;
+  /** Set on the first start only: the admin account and its one-time password, to show the operator once. */
+  initialAdmin: { username: string; password: string; generated: boolean } | undefined;
   stop(): Promise<void>;
 }
 
@@ -51,10 +54,14 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
     await influx.ensureDatabase(config.influx.retentionDays);
 
+    const access = await startAccess(config, dataDir);
+    stops.push(() => access.stop());
+
     let broker: EmbeddedBroker | undefined;
     let mqttUrl = config.mqtt.url;
     if (!mqttUrl) {
-      broker = await startEmbeddedBroker({ host: config.mqtt.embeddedHost, port: config.mqtt.embeddedPort, log: log.child({ module: 'broker' }) });
+      const auth = { devices: access.mqttDevices, allowAnonymous: config.mqtt.allowAnonymous };
+      broker = await startEmbeddedBroker({ host: config.mqtt.embeddedHost, port: config.mqtt.embeddedPort, log: log.child({ module: 'broker' }), auth });
       stops.push(() => broker?.stop());
       mqttUrl = broker.url;
     }
@@ -82,7 +89,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     helium.start();
     stops.push(() => helium.stop());
 
-    const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {};
+    // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
+    const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
+      : broker ? access.mqttDevices.internal : {};
     const collector = new ScannerTelemetryCollector(
       { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds, limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxSamplesPerMessage: config.ingest.maxSamplesPerMessage, maxFutureSkewMs: config.ingest.maxFutureSkewSeconds * 1000 } },
       pipeline, pipeline, log.child({ module: 'scanner-telemetry' }),
@@ -104,7 +113,11 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         },
       };
     };
-    const http = await buildApp({ config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list() });
+    access.fleet.start(bus);
+    const http = await buildApp({
+      config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(),
+      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined,
+    });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
     const addr = http.app.server.address();
@@ -117,7 +130,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       await simulator.start();
       stops.push(() => simulator?.stop());
     }
-    return { url, mqttUrl, influx, bus, http, simulator, privateInfluxd, stop: stopAll };
+    return { url, mqttUrl, influx, bus, http, simulator, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

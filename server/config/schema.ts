@@ -21,6 +21,12 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ default: '127.0.0.1', description: 'Address the HTTP server binds. Loopback until authentication is configured.' }),
         port: Port(8080, 'HTTP port for the API, Socket.IO and the dashboard (0 = any free port).'),
         webDist: Type.String({ default: 'web/dist', description: 'Folder of the built dashboard served at /.' }),
+        corsOrigins: Type.String({ default: '', description: 'Comma-separated origins allowed to call the API from a browser (CORS). Empty: same origin only.' }),
+        trustProxy: Type.Boolean({ default: false, description: 'Trust X-Forwarded-* from a reverse proxy (client address in the audit log, Secure cookies behind TLS).' }),
+        secureCookies: Type.Boolean({ default: false, description: 'Mark the session cookie Secure (set when Gantry is reached over HTTPS, directly or through a proxy).' }),
+        rateLimitPerMinute: Type.Integer({ minimum: 1, default: 1200, description: 'Requests per minute per client address across the API.' }),
+        bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest accepted request body; larger ones are answered 413.' }),
+        publicMetrics: Type.Boolean({ default: false, description: 'Serve /metrics without authentication (a private scrape network). Otherwise an API token with the metrics scope is required.' }),
       },
       { default: {} },
     ),
@@ -47,6 +53,8 @@ export const ConfigSchema = Type.Object(
         clientId: Type.String({ default: 'gantry-collector', description: 'Client id of the telemetry collector; fixed so the broker keeps its persistent session.' }),
         embeddedHost: Type.String({ default: '127.0.0.1', description: 'Address the embedded broker binds.' }),
         embeddedPort: Port(1883, 'Port of the embedded broker (0 = a free port).'),
+        allowAnonymous: Type.Boolean({ default: false, description: 'Embedded broker: accept clients without credentials (publishing anywhere under gantry/v1). Off: every device needs a credential.' }),
+        devicesFile: Type.String({ default: '', description: 'Embedded broker: JSON file of device/gateway credentials (hashed) and their topic ACLs. Empty: <dataDir>/mqtt-devices.json.' }),
       },
       { default: {} },
     ),
@@ -64,6 +72,36 @@ export const ConfigSchema = Type.Object(
       {
         heliumLowPct: Type.Number({ minimum: 0, maximum: 100, default: 60, description: 'MRI helium level (%) below which an alert fires.' }),
         heliumHysteresisPct: Type.Number({ minimum: 0, default: 2, description: 'The level must recover this far above the limit before the alert clears.' }),
+      },
+      { default: {} },
+    ),
+    auth: Type.Object(
+      {
+        initialAdminPassword: Type.String({ default: '', description: 'Password of the admin created at first start (automation, tests). Empty: a random one-time password is printed once. Secret: never logged.' }),
+        stateFile: Type.String({ default: '', description: 'JSON file of users, API tokens and sessions (hashes only). Empty: <dataDir>/auth.json.' }),
+        sessionTtlHours: Type.Number({ minimum: 0.01, default: 12, description: 'Lifetime of a login session.' }),
+        loginMaxAttempts: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins for one user before it is locked out.' }),
+        lockoutMinutes: Type.Number({ minimum: 0.01, default: 15, description: 'How long a user stays locked out after too many failed logins.' }),
+        loginRatePerMinute: Type.Integer({ minimum: 1, default: 20, description: 'Login attempts per minute per client address.' }),
+      },
+      { default: {} },
+    ),
+    fleet: Type.Object(
+      {
+        registryFile: Type.String({ default: '', description: 'JSON or YAML file of sites and scanners; admins edit it through the API. Empty: <dataDir>/fleet.json.' }),
+      },
+      { default: {} },
+    ),
+    api: Type.Object(
+      {
+        seriesMaxPoints: Type.Integer({ minimum: 10, maximum: 5000, default: 1000, description: 'Most buckets per metric a series query returns; the step is widened to fit.' }),
+        auditFile: Type.String({ default: '', description: 'Append-only JSON Lines audit log of every API write. Empty: <dataDir>/audit.jsonl.' }),
+      },
+      { default: {} },
+    ),
+    realtime: Type.Object(
+      {
+        maxUpdatesPerSecond: Type.Number({ minimum: 0.1, maximum: 100, default: 2, description: 'Telemetry updates per second per scanner sent to one Socket.IO client; faster readings are merged.' }),
       },
       { default: {} },
     ),

@@ -1,30 +1,134 @@
-// Socket.IO: pushes live telemetry and alert changes. A client gets a snapshot on connect, then deltas.
-import { Server } from 'socket.io';
+// Socket.IO: live telemetry and alert changes behind an authenticated handshake. Clients join rooms for what
+// they view ('fleet', 'site:<id>', 'scanner:<id>'); telemetry goes through a per-client coalescer, alerts
+// are sent as they happen. A client gets a snapshot of its rooms on connect and after each subscribe.
+import { Server, type Socket } from 'socket.io';
 import type { Server as HttpServer } from 'node:http';
-import type { Alert, ClientToServerEvents, ServerToClientEvents, TelemetryReading } from '../../contracts/index.js';
+import { fastifyCookie } from '@fastify/cookie';
+import { Gauge, Counter, type Registry } from 'prom-client';
+import {
+  ROOM_PATTERN, SOCKET_EVENT_ROLES, type Alert, type ClientToServerEvents, type Room, type ServerToClientEvents,
+  type SocketAuth, type SubscribeAck, type TelemetryReading,
+} from '../../contracts/index.js';
+import type { AuthStore } from '../auth/auth-store.js';
+import { authenticate } from '../auth/guard.js';
+import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { EventBus } from '../lib/event-bus.js';
 import type { Logger } from '../lib/logger.js';
+import { TelemetryCoalescer } from './coalescer.js';
 
 export interface RealtimeDeps {
   bus: EventBus;
   log: Logger;
+  auth: AuthStore;
+  registry: Registry;
+  corsOrigins: string[];
+  maxUpdatesPerSecond: number;
   telemetrySnapshot: () => TelemetryReading[];
   alertsSnapshot: () => Alert[];
+  /** Site of a scanner (registry or last reading), for site-scoped users' subscriptions. */
+  siteOf: (scannerId: string) => string | undefined;
 }
 
-export type GantryIo = Server<ClientToServerEvents, ServerToClientEvents>;
+interface SocketData { principal: Principal }
+export type GantryIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type GantrySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const roomsOf = (r: { site: string; scannerId: string }): Room[] => ['fleet', `site:${r.site}`, `scanner:${r.scannerId}`];
+
+function allowedRoom(p: Principal, room: Room, siteOf: (id: string) => string | undefined): boolean {
+  if (!p.sites) return true;
+  if (room === 'fleet') return false;
+  if (room.startsWith('site:')) return canSeeSite(p, room.slice(5));
+  const site = siteOf(room.slice(8));
+  return site !== undefined && canSeeSite(p, site);
+}
+
+function inRooms(rooms: ReadonlySet<string>, r: { site: string; scannerId: string }): boolean {
+  return roomsOf(r).some((x) => rooms.has(x));
+}
 
 export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo {
-  const io: GantryIo = new Server(server, { serveClient: false, cors: { origin: false } });
-  io.on('connection', (socket) => {
-    deps.log.debug({ id: socket.id }, 'socket connected');
-    socket.emit('telemetry:snapshot', deps.telemetrySnapshot());
-    socket.emit('alerts:snapshot', deps.alertsSnapshot());
+  const io: GantryIo = new Server(server, { serveClient: false, cors: { origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false, credentials: true } });
+  const coalescer = new TelemetryCoalescer(Math.max(10, Math.round(1000 / deps.maxUpdatesPerSecond)));
+  coalescer.start();
+  const clients = new Gauge({ name: 'gantry_socket_clients', help: 'Connected Socket.IO clients', registers: [deps.registry], collect() { this.set(io.engine.clientsCount); } });
+  const coalesced = new Counter({ name: 'gantry_socket_telemetry_coalesced_total', help: 'Telemetry updates merged into a newer one for a client (rate limit or slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.merged); } });
+  void clients; void coalesced;
+
+  io.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as SocketAuth;
+    const cookies = fastifyCookie.parse(socket.request.headers.cookie ?? '');
+    const principal = authenticate(deps.auth, typeof auth.token === 'string' ? `Bearer ${auth.token}` : undefined, cookies);
+    if (!principal) { next(new Error('unauthorized')); return; }
+    const roles: readonly string[] = SOCKET_EVENT_ROLES.telemetry;
+    if (!roles.includes(principal.role) || (principal.via === 'token' && !principal.scopes?.includes('read'))) {
+      next(new Error('forbidden'));
+      return;
+    }
+    socket.data.principal = principal;
+    next();
   });
-  const offTelemetry = deps.bus.on('telemetry', (r) => io.volatile.emit('telemetry', r));
-  const offAlert = deps.bus.on('alert', (a) => io.emit('alert', a));
-  io.engine.on('close', () => { offTelemetry(); offAlert(); });
+
+  const snapshotFor = (socket: GantrySocket, rooms: ReadonlySet<string>) => {
+    const p = socket.data.principal;
+    return {
+      telemetry: deps.telemetrySnapshot().filter((r) => canSeeSite(p, r.site) && inRooms(rooms, r)),
+      alerts: deps.alertsSnapshot().filter((a) => canSeeSite(p, a.site) && inRooms(rooms, a)),
+    };
+  };
+
+  const changeRooms = async (socket: GantrySocket, rooms: unknown, join: boolean, ack: unknown) => {
+    const reply = (res: SubscribeAck) => { if (typeof ack === 'function') (ack as (r: SubscribeAck) => void)(res); };
+    if (!Array.isArray(rooms) || rooms.length > 1000 || !rooms.every((r): r is Room => typeof r === 'string' && ROOM_PATTERN.test(r))) {
+      reply({ ok: false, error: "rooms must be an array of 'fleet', 'site:<id>' or 'scanner:<id>'" });
+      return;
+    }
+    const denied = rooms.filter((r) => !allowedRoom(socket.data.principal, r, deps.siteOf));
+    if (join && denied.length > 0) { reply({ ok: false, error: `not allowed: ${denied.join(', ')}` }); return; }
+    if (join) {
+      await socket.join(rooms);
+      const snap = snapshotFor(socket, new Set(rooms));
+      for (const r of snap.telemetry) socket.emit('telemetry', r);
+    } else {
+      for (const r of rooms) await socket.leave(r);
+    }
+    reply({ ok: true, rooms: [...socket.rooms].filter((r): r is Room => ROOM_PATTERN.test(r)) });
+  };
+
+  io.on('connection', (socket) => {
+    const p = socket.data.principal;
+    const asked = (socket.handshake.auth as SocketAuth | undefined)?.rooms;
+    const wanted: Room[] = Array.isArray(asked) && asked.every((r) => typeof r === 'string' && ROOM_PATTERN.test(r))
+      ? asked : p.sites ? p.sites.map((s): Room => `site:${s}`) : ['fleet'];
+    const initial = wanted.filter((r) => allowedRoom(p, r, deps.siteOf));
+    void socket.join(initial);
+    const snap = snapshotFor(socket, new Set(initial));
+    socket.emit('telemetry:snapshot', snap.telemetry);
+    socket.emit('alerts:snapshot', snap.alerts);
+    socket.on('subscribe', (rooms, ack) => { void changeRooms(socket, rooms, true, ack); });
+    socket.on('unsubscribe', (rooms, ack) => { void changeRooms(socket, rooms, false, ack); });
+    socket.on('disconnect', () => coalescer.forget(socket.id));
+    deps.log.debug({ id: socket.id, actor: p.actor, rooms: initial }, 'socket connected');
+  });
+
+  const target = (socket: GantrySocket) => ({
+    id: socket.id,
+    writable: () => socket.conn.transport.writable,
+    send: (r: TelemetryReading) => { socket.emit('telemetry', r); },
+  });
+  const offTelemetry = deps.bus.on('telemetry', (r) => {
+    const seen = new Set<string>();
+    for (const room of roomsOf(r)) {
+      for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const socket = io.sockets.sockets.get(id);
+        if (socket) coalescer.push(target(socket), r);
+      }
+    }
+  });
+  const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
   const close = io.close.bind(io);
-  io.close = (fn) => { offTelemetry(); offAlert(); return close(fn); };
+  io.close = (fn) => { offTelemetry(); offAlert(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); return close(fn); };
   return io;
 }

@@ -1,8 +1,10 @@
 // The embedded MQTT broker (aedes) used when no external broker is configured, so a fresh install has a
-// broker that scanners and gateways can connect to on the configured port.
-import { Aedes } from 'aedes';
+// broker that scanners and gateways can connect to on the configured port. Clients must log in (device or
+// gateway credentials, or Gantry's internal one) and may only use the topics their ACL lists.
+import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '../lib/logger.js';
+import { MqttDevices, type MqttIdentity } from '../auth/mqtt-devices.js';
 
 export interface EmbeddedBroker {
   url: string;
@@ -10,8 +12,40 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger }): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker({ id: 'gantry-embedded' });
+export interface BrokerAuth { devices: MqttDevices; allowAnonymous: boolean }
+
+function authOptions(auth: BrokerAuth, log: Logger): Partial<AedesOptions> {
+  const ids = new WeakMap<Client, MqttIdentity>();
+  const refused = (): AuthenticateError => Object.assign(new Error('bad username or password'), { returnCode: 4 as const });
+  return {
+    authenticate: (client, username, password, done) => {
+      auth.devices.authenticate(username, password, auth.allowAnonymous).then((id) => {
+        if (!id) {
+          log.warn({ clientId: client.id, username: username ?? '(none)' }, 'MQTT login refused');
+          done(refused(), false);
+          return;
+        }
+        ids.set(client, id);
+        done(null, true);
+      }, (err: unknown) => { log.error({ err }, 'MQTT authentication failed'); done(refused(), false); });
+    },
+    authorizePublish: (client, packet, cb) => {
+      if (!client) { cb(null); return; } // the broker's own $SYS messages
+      const id = ids.get(client);
+      if (id && MqttDevices.mayPublish(id, packet.topic)) { cb(null); return; }
+      log.warn({ clientId: client.id, topic: packet.topic }, 'MQTT publish outside the client ACL refused');
+      cb(new Error('not authorized'));
+    },
+    authorizeSubscribe: (client, sub, cb) => {
+      const id = ids.get(client);
+      // null (not an error) refuses just this filter (SUBACK 0x80) and keeps the connection.
+      cb(null, id && MqttDevices.maySubscribe(id, sub.topic) ? sub : null);
+    },
+  };
+}
+
+export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger; auth?: BrokerAuth }): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker({ id: 'gantry-embedded', ...(opts.auth ? authOptions(opts.auth, opts.log) : {}) });
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -15,7 +15,7 @@ test('helium below the limit fires, hovering near it does not clear, recovery re
   const seen: Alert[] = [];
   const socketAlerts: Alert[] = [];
   const off = p.bus.on('alert', (a) => seen.push(a));
-  const sock = ioClient(p.url, { transports: ['websocket'] });
+  const sock = ioClient(p.url, { transports: ['websocket'], extraHeaders: { cookie: p.adminCookie } });
   sock.on('alert', (a: Alert) => socketAlerts.push(a));
   await new Promise<void>((r) => sock.on('connect', () => r()));
   const client = await mqtt.connectAsync(p.mqttUrl);

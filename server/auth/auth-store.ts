@@ -1,0 +1,189 @@
+// Users, API tokens and sessions, kept in one JSON state file under dataDir (hashes only: scrypt for
+// passwords, SHA-256 for high-entropy token and session secrets). A file rather than InfluxDB because these
+// are a few hundred records that must be read on every request and survive InfluxDB being down.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Value } from '@sinclair/typebox/value';
+import { Type, type Static } from '@sinclair/typebox';
+import { ApiToken, User, type CreateTokenRequest, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
+import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
+import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
+import type { Principal } from './principal.js';
+
+const StoredUser = Type.Intersect([User, Type.Object({ passwordHash: Type.String() })]);
+type StoredUser = Static<typeof StoredUser>;
+const StoredToken = Type.Intersect([ApiToken, Type.Object({ secretHash: Type.String() })]);
+type StoredToken = Static<typeof StoredToken>;
+const StoredSession = Type.Object({ idHash: Type.String(), username: Type.String(), createdAt: Type.Number(), expiresAt: Type.Number() });
+type StoredSession = Static<typeof StoredSession>;
+const StateFile = Type.Object({ users: Type.Array(StoredUser), tokens: Type.Array(StoredToken), sessions: Type.Array(StoredSession) });
+type StateFile = Static<typeof StateFile>;
+
+export class AuthError extends Error {
+  constructor(readonly statusCode: number, message: string, readonly code?: string) { super(message); }
+}
+
+export interface AuthStoreOptions { file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number }
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const TOKEN_RE = /^gnt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+function publicUser(u: StoredUser): User {
+  const { passwordHash: _h, ...rest } = u;
+  return rest;
+}
+function publicToken(t: StoredToken): ApiToken {
+  const { secretHash: _h, ...rest } = t;
+  return rest;
+}
+
+export class AuthStore {
+  private state: StateFile = { users: [], tokens: [], sessions: [] };
+  private readonly file: AtomicFile;
+  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+
+  constructor(private readonly opts: AuthStoreOptions) {
+    this.file = new AtomicFile(opts.file);
+    const raw = readJsonFile(opts.file);
+    if (raw !== undefined) {
+      if (!Value.Check(StateFile, raw)) throw new Error(`${opts.file} is not a valid Gantry auth state file`);
+      this.state = raw;
+    }
+    const now = Date.now();
+    this.state.sessions = this.state.sessions.filter((s) => s.expiresAt > now);
+  }
+
+  private save(): Promise<void> {
+    return this.file.write(JSON.stringify(this.state, null, 1));
+  }
+
+  /** First start: creates `admin` with the given password or a random one, which is returned once. */
+  async ensureInitialAdmin(configured: string): Promise<{ username: string; password: string; generated: boolean } | undefined> {
+    if (this.state.users.length > 0) return undefined;
+    const password = configured || randomSecret();
+    this.state.users.push({
+      username: 'admin', role: 'admin', disabled: false, mustChangePassword: !configured, createdAt: Date.now(),
+      passwordHash: await hashPassword(password),
+    });
+    await this.save();
+    return { username: 'admin', password, generated: !configured };
+  }
+
+  /** Checks a password, with lock-out after repeated failures. The error never says which part was wrong. */
+  async login(username: string, password: string): Promise<{ sessionId: string; principal: Principal }> {
+    const now = Date.now();
+    let f = this.failures.get(username);
+    if (f && f.lockedUntil > now) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
+    if (f && f.lockedUntil !== 0) f = undefined; // a served lock-out starts a fresh count
+    const user = this.state.users.find((u) => u.username === username);
+    const ok = user ? await verifyPassword(password, user.passwordHash) : (await burnVerify(password), false);
+    if (!ok || !user || user.disabled) {
+      const count = (f?.count ?? 0) + 1;
+      this.failures.set(username, { count, lockedUntil: count >= this.opts.maxAttempts ? now + this.opts.lockoutMs : 0 });
+      if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value as string);
+      throw new AuthError(401, 'wrong username or password', 'bad_credentials');
+    }
+    this.failures.delete(username);
+    const sessionId = randomBytes(32).toString('base64url');
+    this.state.sessions.push({ idHash: sha256(sessionId), username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
+    await this.save();
+    return { sessionId, principal: this.userPrincipal(user) };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    const h = sha256(sessionId);
+    const before = this.state.sessions.length;
+    this.state.sessions = this.state.sessions.filter((s) => s.idHash !== h);
+    if (this.state.sessions.length !== before) await this.save();
+  }
+
+  private userPrincipal(u: StoredUser): Principal {
+    return { actor: u.username, username: u.username, role: u.role, via: 'session', ...(u.sites ? { sites: u.sites } : {}), ...(u.mustChangePassword ? { mustChangePassword: true } : {}) };
+  }
+
+  fromSession(sessionId: string): Principal | undefined {
+    const h = sha256(sessionId);
+    const s = this.state.sessions.find((x) => x.idHash === h);
+    if (!s || s.expiresAt <= Date.now()) return undefined;
+    const u = this.state.users.find((x) => x.username === s.username);
+    return u && !u.disabled ? this.userPrincipal(u) : undefined;
+  }
+
+  fromBearer(bearer: string): Principal | undefined {
+    const m = TOKEN_RE.exec(bearer);
+    if (!m) return undefined;
+    const t = this.state.tokens.find((x) => x.id === m[1]);
+    if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= Date.now())) return undefined;
+    const a = Buffer.from(sha256(m[2] as string));
+    if (!timingSafeEqual(a, Buffer.from(t.secretHash))) return undefined;
+    t.lastUsedAt = Date.now(); // persisted with the next write; not worth a disk write per request
+    return { actor: `token:${t.id}`, username: t.createdBy, role: t.role, via: 'token', scopes: t.scopes, tokenId: t.id, ...(t.sites ? { sites: t.sites } : {}) };
+  }
+
+  listUsers(): User[] { return this.state.users.map(publicUser); }
+
+  async createUser(req: CreateUserRequest): Promise<User> {
+    if (this.state.users.some((u) => u.username === req.username)) throw new AuthError(409, `user ${req.username} exists`, 'exists');
+    const u: StoredUser = { username: req.username, role: req.role, disabled: false, mustChangePassword: true, createdAt: Date.now(), passwordHash: await hashPassword(req.password), ...(req.sites ? { sites: req.sites } : {}) };
+    this.state.users.push(u);
+    await this.save();
+    return publicUser(u);
+  }
+
+  async updateUser(username: string, req: UpdateUserRequest): Promise<User> {
+    const u = this.state.users.find((x) => x.username === username);
+    if (!u) throw new AuthError(404, `user ${username} does not exist`);
+    if ((req.role && req.role !== 'admin') || req.disabled) this.assertOtherAdmin(username);
+    if (req.password) { u.passwordHash = await hashPassword(req.password); u.mustChangePassword = true; }
+    if (req.role) u.role = req.role;
+    if (req.disabled !== undefined) u.disabled = req.disabled;
+    if (req.sites === null) delete u.sites; else if (req.sites) u.sites = req.sites;
+    if (req.password || req.disabled || req.role) this.state.sessions = this.state.sessions.filter((s) => s.username !== username);
+    await this.save();
+    return publicUser(u);
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    if (!this.state.users.some((u) => u.username === username)) throw new AuthError(404, `user ${username} does not exist`);
+    this.assertOtherAdmin(username);
+    this.state.users = this.state.users.filter((u) => u.username !== username);
+    this.state.sessions = this.state.sessions.filter((s) => s.username !== username);
+    await this.save();
+  }
+
+  private assertOtherAdmin(username: string): void {
+    const admins = this.state.users.filter((u) => u.role === 'admin' && !u.disabled && u.username !== username);
+    const isAdmin = this.state.users.some((u) => u.username === username && u.role === 'admin');
+    if (isAdmin && admins.length === 0) throw new AuthError(409, 'the last active admin cannot be removed, disabled or demoted', 'last_admin');
+  }
+
+  async changePassword(username: string, current: string, next: string): Promise<void> {
+    const u = this.state.users.find((x) => x.username === username);
+    if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(401, 'current password is wrong', 'bad_credentials');
+    u.passwordHash = await hashPassword(next);
+    u.mustChangePassword = false;
+    await this.save();
+  }
+
+  listTokens(): ApiToken[] { return this.state.tokens.map(publicToken); }
+
+  async createToken(req: CreateTokenRequest, createdBy: string): Promise<{ token: string; info: ApiToken }> {
+    const id = randomBytes(6).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const t: StoredToken = {
+      id, name: req.name, role: req.role, scopes: req.scopes, createdBy, createdAt: now, secretHash: sha256(secret),
+      ...(req.sites ? { sites: req.sites } : {}), ...(req.expiresInDays ? { expiresAt: now + req.expiresInDays * 86_400_000 } : {}),
+    };
+    this.state.tokens.push(t);
+    await this.save();
+    return { token: `gnt_${id}_${secret}`, info: publicToken(t) };
+  }
+
+  async revokeToken(id: string): Promise<ApiToken> {
+    const t = this.state.tokens.find((x) => x.id === id);
+    if (!t) throw new AuthError(404, `token ${id} does not exist`);
+    t.revokedAt ??= Date.now();
+    await this.save();
+    return publicToken(t);
+  }
+}

@@ -1,0 +1,103 @@
+// Device and gateway credentials for the embedded MQTT broker, with per-device topic ACLs, in a JSON state
+// file (scrypt hashes only). The platform's own collector and simulator use an internal credential that is
+// generated at every start and never written anywhere.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { MqttDevice, type CreateMqttDeviceRequest } from '../../contracts/index.js';
+import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
+import { HttpError } from './guard.js';
+import { hashPassword, randomSecret, verifyPassword } from './passwords.js';
+
+const StoredDevice = Type.Intersect([MqttDevice, Type.Object({ passwordHash: Type.String() })]);
+type StoredDevice = Static<typeof StoredDevice>;
+const DevicesFile = Type.Object({ devices: Type.Array(StoredDevice) });
+
+/** MQTT filter match: + is one level, # the rest (including none). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/'), t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** A subscription filter is allowed when an ACL filter covers it entirely. */
+function filterCovered(acl: string, wanted: string): boolean {
+  const a = acl.split('/'), w = wanted.split('/');
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '#') return true;
+    if (i >= w.length) return false;
+    if (w[i] === '#') return false;
+    if (a[i] !== '+' && (a[i] !== w[i] || w[i] === '+')) return false;
+  }
+  return a.length === w.length;
+}
+
+export type MqttIdentity = { kind: 'internal' } | { kind: 'anonymous' } | { kind: 'device'; device: MqttDevice };
+
+export class MqttDevices {
+  private devices: StoredDevice[] = [];
+  private readonly file: AtomicFile;
+  /** Credential of Gantry's own clients (collector, simulator); lives only in memory. */
+  readonly internal = { username: 'gantry-internal', password: randomBytes(24).toString('base64url') };
+
+  constructor(path: string) {
+    this.file = new AtomicFile(path);
+    const raw = readJsonFile(path);
+    if (raw !== undefined) {
+      if (!Value.Check(DevicesFile, raw)) throw new Error(`${path} is not a valid MQTT devices file`);
+      this.devices = raw.devices;
+    }
+  }
+
+  list(): MqttDevice[] { return this.devices.map(({ passwordHash: _h, ...d }) => d); }
+
+  async create(req: CreateMqttDeviceRequest): Promise<{ password: string; device: MqttDevice }> {
+    if (req.username === this.internal.username || this.devices.some((d) => d.username === req.username)) {
+      throw new HttpError(409, `device ${req.username} exists`, 'exists');
+    }
+    const password = randomSecret();
+    const device: MqttDevice = { username: req.username, publish: req.publish, subscribe: req.subscribe ?? [], createdAt: Date.now() };
+    this.devices.push({ ...device, passwordHash: await hashPassword(password) });
+    await this.save();
+    return { password, device };
+  }
+
+  async remove(username: string): Promise<void> {
+    if (!this.devices.some((d) => d.username === username)) throw new HttpError(404, `device ${username} does not exist`);
+    this.devices = this.devices.filter((d) => d.username !== username);
+    await this.save();
+  }
+
+  private save(): Promise<void> {
+    return this.file.write(JSON.stringify({ devices: this.devices }, null, 1));
+  }
+
+  async authenticate(username: string | undefined, password: Buffer | undefined, allowAnonymous: boolean): Promise<MqttIdentity | undefined> {
+    if (!username) return allowAnonymous ? { kind: 'anonymous' } : undefined;
+    const pw = password?.toString('utf8') ?? '';
+    if (username === this.internal.username) {
+      const a = Buffer.from(pw), b = Buffer.from(this.internal.password);
+      return a.length === b.length && timingSafeEqual(a, b) ? { kind: 'internal' } : undefined;
+    }
+    const d = this.devices.find((x) => x.username === username);
+    if (!d || !(await verifyPassword(pw, d.passwordHash))) return undefined;
+    const { passwordHash: _h, ...device } = d;
+    return { kind: 'device', device };
+  }
+
+  static mayPublish(id: MqttIdentity, topic: string): boolean {
+    if (id.kind === 'internal') return true;
+    if (id.kind === 'anonymous') return topicMatches('gantry/v1/#', topic);
+    return id.device.publish.some((f) => topicMatches(f, topic));
+  }
+
+  static maySubscribe(id: MqttIdentity, filter: string): boolean {
+    if (id.kind === 'internal') return true;
+    if (id.kind === 'anonymous') return false;
+    return id.device.subscribe.some((f) => filterCovered(f, filter));
+  }
+}

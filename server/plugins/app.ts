@@ -1,0 +1,48 @@
+// Tier 2: Gantry's own cross-cutting plugins: the one error body, the fail-closed route guard and the audit
+// trail of every write. Domain routes come after this.
+import { STATUS_CODES } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { ErrorBody } from '../../contracts/index.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AuthStore } from '../auth/auth-store.js';
+import { installGuard, type RouteEntry } from '../auth/guard.js';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  // A 5xx never reveals internals to the caller (the log has them).
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const statusCode = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (statusCode >= 500) req.log.error({ err }, 'request failed');
+    const body: ErrorBody = {
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message: statusCode >= 500 ? 'Internal Server Error' : err.message,
+      ...(err.code && statusCode < 500 ? { code: err.code } : {}),
+    };
+    return reply.code(statusCode).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const body: ErrorBody = { statusCode: 404, error: 'Not Found', message: `${req.method} ${req.url.split('?')[0]} does not exist` };
+    return reply.code(404).send(body);
+  });
+}
+
+export function registerAppPlugins(app: FastifyInstance, deps: { auth: AuthStore; audit: AuditLog }): RouteEntry[] {
+  registerErrorHandling(app);
+  const routes = installGuard(app, deps.auth);
+  app.addHook('onResponse', async (req, reply) => {
+    if (READS.has(req.method) || req.is404) return;
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    const target = req.auditTarget ?? [params.id, params.username].find((v): v is string => typeof v === 'string');
+    deps.audit.append({
+      ts: Date.now(),
+      actor: req.principal?.actor ?? 'anonymous',
+      action: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`,
+      ...(target ? { target } : {}),
+      statusCode: reply.statusCode,
+      ip: req.ip,
+    });
+  });
+  return routes;
+}

@@ -63,6 +63,8 @@ test('secrets have no default: Compose stops with a message while .env.example i
     assert.match(composeText, new RegExp(`\\$\\{${secret}:\\?`), `${secret} is required with :?`);
   }
   assert.throws(() => interpolate('${GANTRY_MQTT_PASSWORD:?set GANTRY_MQTT_PASSWORD in docker/.env}', envExample), /set GANTRY_MQTT_PASSWORD/);
+  // The one secret that may stay empty: Gantry then prints a one-time admin password on first start.
+  assert.match(composeText, /GANTRY_AUTH_INITIAL_ADMIN_PASSWORD: \$\{GANTRY_AUTH_INITIAL_ADMIN_PASSWORD:-\}/);
 });
 
 test('restart policies, resource limits and log rotation on every service', () => {
@@ -108,6 +110,8 @@ test("Gantry's environment is accepted by Gantry's own config loader and points 
   assert.equal(config.mqtt.url, 'mqtt://mosquitto:1883');
   assert.equal(config.mqtt.password, filledEnv.get('GANTRY_MQTT_PASSWORD'));
   assert.equal(config.dataDir, '/var/lib/gantry');
+  assert.equal(config.http.trustProxy, true);
+  assert.equal(config.http.secureCookies, true);
   // The ACL grants Gantry's rights to a named user; the default account must be that user.
   assert.match(readFileSync(join(DOCKER, 'mosquitto', 'acl'), 'utf8'), new RegExp(`^user ${config.mqtt.username}$`, 'm'));
   // InfluxDB's first-start script creates exactly the account Gantry logs in with.

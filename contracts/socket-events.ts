@@ -38,6 +38,10 @@ export const SOCKET_EVENT_ROLES = {
   alert: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'alerts:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'telemetry:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  // PACS health is IT's domain (and admins'); biomedical engineers and managers do not get the stream.
+  'pacs:probe': ['admin', 'it'],
+  'pacs:storage': ['admin', 'it'],
+  'pacs:derived': ['admin', 'it'],
   subscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   unsubscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
 } as const satisfies Record<keyof ServerToClientEvents | keyof ClientToServerEvents, readonly string[]>;

@@ -3,8 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestPlatform, type TestPlatform } from '../test/support/platform.js';
-import { ARTIFACTS, launchBrowser } from './support/browser.js';
+import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../test/support/platform.js';
+import { ARTIFACTS, launchBrowser, signIn } from './support/browser.js';
 
 let p: TestPlatform;
 let browser: Browser;
@@ -21,7 +21,7 @@ after(async () => {
 });
 
 test('the fleet page shows 12 tiles whose values change live', async () => {
-  await page.goto(`${p.url}/`);
+  await signIn(page, p.url, 'admin', TEST_ADMIN_PASSWORD);
   await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
   const tiles = page.locator('[data-testid^="tile-"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid^="tile-"]').length === 12);

@@ -54,6 +54,9 @@ function createFastify(config: Readonly<Config>, log: Logger) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
+/** Client-side routes of web/src/app.tsx. */
+const SPA_PATHS = ['/alerts', '/pacs', '/downtime', '/scanners/:scannerId'];
+
 export type GantryFastify = ReturnType<typeof createFastify>;
 export interface GantryApp { app: GantryFastify; io: GantryIo; routes: RouteEntry[] }
 
@@ -81,6 +84,11 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     const webDist = resolve(config.http.webDist);
     if (existsSync(resolve(webDist, 'index.html'))) {
       await web.register(fastifyStatic, { root: webDist, prefix: '/', index: ['index.html'] });
+      // Deep links of the single-page app (a reload or a shared URL) get index.html; the router takes it
+      // from there. Listed explicitly so unknown /api paths still answer the JSON 404.
+      for (const path of SPA_PATHS) {
+        web.get(path, { schema: { hide: true } }, async (_req, reply) => reply.type('text/html').sendFile('index.html'));
+      }
     } else {
       web.get('/', { schema: { hide: true } }, async (_req, reply) => reply.code(503).send({
         statusCode: 503, error: 'Service Unavailable', message: `dashboard not built (${webDist}): run npm run build`,

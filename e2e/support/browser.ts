@@ -14,3 +14,12 @@ export async function launchBrowser(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Signs in through the login form, as a person would. */
+export async function signIn(page: import('playwright-core').Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.getByTestId('user').waitFor();
+}

@@ -1,19 +1,19 @@
 import { useEffect, useState } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router';
-import type { Alert } from '../../contracts/alerts';
-import type { Me } from '../../contracts/auth';
-import { fetchMe, logout } from './data/auth';
-import { subscribeAlerts } from './data/alerts';
-import { onUnauthorized } from './data/http';
-import { subscribeConnection } from './data/socket';
-import { navFor } from './lib/nav';
-import { AlertList } from './components/alert-list';
-import { AlertsPage } from './pages/alerts-page';
-import { DowntimePage } from './pages/downtime-page';
-import { FleetPage } from './pages/fleet-page';
-import { LoginPage } from './pages/login-page';
-import { PacsPage } from './pages/pacs-page';
-import { ScannerPage } from './pages/scanner-page';
+import type { Alert } from '../../contracts/alerts.js';
+import type { Me } from '../../contracts/auth.js';
+import { fetchMe, logout } from './data/auth.js';
+import { subscribeAlerts } from './data/alerts.js';
+import { onUnauthorized } from './data/http.js';
+import { subscribeConnection } from './data/socket.js';
+import { navFor } from './lib/nav.js';
+import { AlertList } from './components/alert-list.js';
+import { AlertsPage } from './pages/alerts-page.js';
+import { DowntimePage } from './pages/downtime-page.js';
+import { FleetPage } from './pages/fleet-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { PacsPage } from './pages/pacs-page.js';
+import { ScannerPage } from './pages/scanner-page.js';
 
 type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; message: string } | { state: 'signed-in'; me: Me };
 

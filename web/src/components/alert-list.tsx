@@ -1,5 +1,5 @@
-import type { Alert } from '../../../contracts/alerts';
-import { formatDateTime } from '../lib/format';
+import type { Alert } from '../../../contracts/alerts.js';
+import { formatDateTime } from '../lib/format.js';
 
 export function AlertList({ alerts, title = 'Alerts' }: { alerts: readonly Alert[]; title?: string }) {
   return (

@@ -1,11 +1,11 @@
 import { memo } from 'react';
 import { Link } from 'react-router';
-import type { Alert } from '../../../contracts/alerts';
-import type { TelemetryReading } from '../../../contracts/telemetry';
-import { metricsFor } from '../../../contracts/metric-catalog';
-import { formatTime, formatValue } from '../lib/format';
-import type { TileState } from '../lib/risk';
-import { Sparkline } from './sparkline';
+import type { Alert } from '../../../contracts/alerts.js';
+import type { TelemetryReading } from '../../../contracts/telemetry.js';
+import { metricsFor } from '../../../contracts/metric-catalog.js';
+import { formatTime, formatValue } from '../lib/format.js';
+import type { TileState } from '../lib/risk.js';
+import { Sparkline } from './sparkline.js';
 
 export interface ScannerTileProps {
   reading: TelemetryReading;

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import type { Modality } from '../../../contracts/common';
-import type { Scenario, WhatIfResult } from '../../../contracts/whatif';
-import { runWhatIf } from '../data/downtime';
+import type { Modality } from '../../../contracts/common.js';
+import type { Scenario, WhatIfResult } from '../../../contracts/whatif.js';
+import { runWhatIf } from '../data/downtime.js';
 
 const MODALITIES: Modality[] = ['mri', 'ct', 'petct', 'xray', 'us'];
 type Kind = Scenario['kind'];

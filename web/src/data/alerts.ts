@@ -1,7 +1,7 @@
-import type { Alert, AlertDetail } from '../../../contracts/alerts';
-import type { Silence, SilenceInput } from '../../../contracts/alert-silences';
-import { api } from './http';
-import { getSocket } from './socket';
+import type { Alert, AlertDetail } from '../../../contracts/alerts.js';
+import type { Silence, SilenceInput } from '../../../contracts/alert-silences.js';
+import { api } from './http.js';
+import { getSocket } from './socket.js';
 
 /** Current alerts, newest change first: the snapshot on (re)connect, then each change replaces its alert. */
 export function subscribeAlerts(cb: (alerts: Alert[]) => void): () => void {

@@ -1,5 +1,5 @@
-import type { Me } from '../../../contracts/auth';
-import { api, ApiError } from './http';
+import type { Me } from '../../../contracts/auth.js';
+import { api, ApiError } from './http.js';
 
 /** The signed-in user, or null when nobody is (401). */
 export async function fetchMe(): Promise<Me | null> {

@@ -1,6 +1,6 @@
-import type { DowntimeGroupBy, DowntimeReport } from '../../../contracts/downtime';
-import type { Scenario, WhatIfResult } from '../../../contracts/whatif';
-import { api } from './http';
+import type { DowntimeGroupBy, DowntimeReport } from '../../../contracts/downtime.js';
+import type { Scenario, WhatIfResult } from '../../../contracts/whatif.js';
+import { api } from './http.js';
 
 export interface DowntimeFilter { from: number; to: number; groupBy: DowntimeGroupBy; site?: string; modality?: string }
 

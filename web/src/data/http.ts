@@ -1,5 +1,5 @@
 // The one place the web talks HTTP: same-origin cookies, JSON, and the server's single error shape.
-import type { ErrorBody } from '../../../contracts/common';
+import type { ErrorBody } from '../../../contracts/common.js';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly body: ErrorBody | undefined) {

@@ -1,8 +1,8 @@
 // Live PACS health: the latest derived signals per PACS (latency percentiles by study age, failures by
 // cause, tier fill and days-to-full) and a short history of failure counts for the "over time" chart.
-import type { PacsDerived } from '../../../contracts/pacs';
-import { api, ApiError } from './http';
-import { getSocket } from './socket';
+import type { PacsDerived } from '../../../contracts/pacs.js';
+import { api, ApiError } from './http.js';
+import { getSocket } from './socket.js';
 
 export interface PacsState {
   latest: ReadonlyMap<string, PacsDerived>;

@@ -1,7 +1,7 @@
 // The one Socket.IO connection of the page. Only the data layer imports this; components use
 // subscribeX functions, so the transport can change without touching the UI.
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../contracts/socket-events';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../contracts/socket-events.js';
 
 export type GantrySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

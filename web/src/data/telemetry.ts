@@ -1,8 +1,8 @@
 // Live fleet telemetry. One socket subscription feeds a page-wide store (latest reading and a short history
 // per scanner), so pages and tiles that mount later still get the recent trend, and a burst of readings
 // (the whole fleet publishes in the same millisecond) becomes one render per animation frame.
-import type { TelemetryReading } from '../../../contracts/telemetry';
-import { getSocket } from './socket';
+import type { TelemetryReading } from '../../../contracts/telemetry.js';
+import { getSocket } from './socket.js';
 
 export const HISTORY_SAMPLES = 300;
 

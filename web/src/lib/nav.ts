@@ -1,6 +1,6 @@
 // Which pages each role sees. The server enforces access on every route; this only keeps the navigation
 // honest, so nobody is offered a page that would answer 403.
-import type { Role } from '../../../contracts/auth';
+import type { Role } from '../../../contracts/auth.js';
 
 export interface NavItem { path: string; label: string; roles: readonly Role[] }
 

@@ -1,7 +1,7 @@
 // How the fleet page ranks scanners by risk and colours tiles. Kept pure so it is unit-tested.
-import type { Alert } from '../../../contracts/alerts';
-import type { TelemetryReading } from '../../../contracts/telemetry';
-import { metricsFor } from '../../../contracts/metric-catalog';
+import type { Alert } from '../../../contracts/alerts.js';
+import type { TelemetryReading } from '../../../contracts/telemetry.js';
+import { metricsFor } from '../../../contracts/metric-catalog.js';
 
 export type TileState = 'ok' | 'warning' | 'critical';
 

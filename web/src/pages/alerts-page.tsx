@@ -3,10 +3,10 @@
 // to screen readers, without stealing focus.
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { Alert, AlertDetail } from '../../../contracts/alerts';
-import type { Me } from '../../../contracts/auth';
-import { acknowledgeAlert, fetchAlertDetail, silenceAlert } from '../data/alerts';
-import { formatDateTime } from '../lib/format';
+import type { Alert, AlertDetail } from '../../../contracts/alerts.js';
+import type { Me } from '../../../contracts/auth.js';
+import { acknowledgeAlert, fetchAlertDetail, silenceAlert } from '../data/alerts.js';
+import { formatDateTime } from '../lib/format.js';
 
 const ORDER: Record<Alert['state'], number> = { firing: 0, pending: 1, acknowledged: 2, resolved: 3 };
 

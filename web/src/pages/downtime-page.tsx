@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DowntimeFigures, DowntimeGroupBy, DowntimeReport } from '../../../contracts/downtime';
-import { downtimeCsvUrl, fetchDowntime, type DowntimeFilter } from '../data/downtime';
-import { WhatIfForm } from '../components/what-if-form';
+import type { DowntimeFigures, DowntimeGroupBy, DowntimeReport } from '../../../contracts/downtime.js';
+import { downtimeCsvUrl, fetchDowntime, type DowntimeFilter } from '../data/downtime.js';
+import { WhatIfForm } from '../components/what-if-form.js';
 
 const DAY = 86_400_000;
 const RANGES = { '30d': 30, '90d': 90, '365d': 365 } as const;

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import type { Alert } from '../../../contracts/alerts';
-import { subscribeFleetTelemetry, type FleetSnapshot } from '../data/telemetry';
-import { riskScore, tileState } from '../lib/risk';
-import { ScannerTile } from '../components/scanner-tile';
+import type { Alert } from '../../../contracts/alerts.js';
+import { subscribeFleetTelemetry, type FleetSnapshot } from '../data/telemetry.js';
+import { riskScore, tileState } from '../lib/risk.js';
+import { ScannerTile } from '../components/scanner-tile.js';
 
 const EMPTY: readonly Alert[] = [];
 

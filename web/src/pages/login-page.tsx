@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { login } from '../data/auth';
-import { ApiError } from '../data/http';
+import { login } from '../data/auth.js';
+import { ApiError } from '../data/http.js';
 
 export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
   const [username, setUsername] = useState('');

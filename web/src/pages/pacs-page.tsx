@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { PacsDerived } from '../../../contracts/pacs';
-import { subscribePacs, type PacsState } from '../data/pacs';
-import { formatTime } from '../lib/format';
+import type { PacsDerived } from '../../../contracts/pacs.js';
+import { subscribePacs, type PacsState } from '../data/pacs.js';
+import { formatTime } from '../lib/format.js';
 
 const CAUSE_COLOURS = ['#d62828', '#f77f00', '#fcbf49', '#6a4c93', '#1982c4', '#8ac926', '#ff595e', '#4a5568', '#2a9d8f'];
 const AGE_LABEL: Record<string, string> = { lt_7d: '< 7 days', lt_90d: '< 90 days', lt_1y: '< 1 year', lt_3y: '< 3 years', ge_3y: '≥ 3 years', unknown: 'unknown age', none: '—' };

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Alert } from '../../../contracts/alerts';
-import { metricsFor, type MetricDefinition } from '../../../contracts/metric-catalog';
-import type { SeriesResponse } from '../../../contracts/series';
-import { fetchSeries } from '../data/series';
-import { subscribeFleetTelemetry, type FleetSnapshot } from '../data/telemetry';
-import { formatDateTime, formatTime, formatValue } from '../lib/format';
-import { AlertList } from '../components/alert-list';
-import { RangePicker, rangeMs } from '../components/range-picker';
+import type { Alert } from '../../../contracts/alerts.js';
+import { metricsFor, type MetricDefinition } from '../../../contracts/metric-catalog.js';
+import type { SeriesResponse } from '../../../contracts/series.js';
+import { fetchSeries } from '../data/series.js';
+import { subscribeFleetTelemetry, type FleetSnapshot } from '../data/telemetry.js';
+import { formatDateTime, formatTime, formatValue } from '../lib/format.js';
+import { AlertList } from '../components/alert-list.js';
+import { RangePicker, rangeMs } from '../components/range-picker.js';
 
 interface ChartPoint { ts: number; mean: number | null; band: [number, number] | null }
 

@@ -129,3 +129,14 @@ test('only the broker listens beyond loopback; the rest sits behind the reverse 
     }
   }
 });
+
+test("Grafana's provisioning reads only variables the grafana service receives", () => {
+  const grafanaEnv = compose.services.grafana?.environment ?? {};
+  const file = readFileSync(resolve('dashboards/provisioning/datasources/gantry-influxdb.yaml'), 'utf8');
+  const used = [...file.matchAll(/\$([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1] as string);
+  assert.ok(used.length >= 3);
+  for (const name of used) assert.ok(name in grafanaEnv, `${name} is passed to grafana`);
+  // The read-only account Grafana logs in with is the one InfluxDB's first start creates.
+  assert.equal(grafanaEnv.GRAFANA_INFLUX_USERNAME, compose.services.influxdb?.environment?.INFLUXDB_READ_USER);
+  assert.equal(grafanaEnv.GRAFANA_INFLUX_PASSWORD, compose.services.influxdb?.environment?.INFLUXDB_READ_USER_PASSWORD);
+});

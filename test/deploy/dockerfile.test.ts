@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 
 const text = readFileSync('docker/Dockerfile', 'utf8');
@@ -124,7 +124,27 @@ test('every package the image runs is a production dependency (tsx included)', (
       used.set(name, file);
     }
   }
+  assert.ok(used.size >= 10, 'the scan found the server\'s packages');
   used.set('tsx', 'Dockerfile CMD');
   const missing = [...used].filter(([name]) => !(name in pkg.dependencies)).map(([n, f]) => `${n} (${f})`);
   assert.deepEqual(missing, [], 'imported at run time but not in dependencies');
+});
+
+test('runtime code imports nothing outside the folders the image copies', () => {
+  const copied = ['collectors', 'contracts', 'models', 'server'];
+  const outside: string[] = [];
+  for (const file of copied.flatMap(sourceFiles)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\()\s*'(\.{1,2}\/[^']*)'/g)) {
+      const target = join(dirname(file), m[1] as string);
+      if (!copied.some((c) => target === c || target.startsWith(`${c}/`))) outside.push(`${file} -> ${m[1]}`);
+    }
+  }
+  assert.deepEqual(outside, []);
+  // The web build reads only web/ and contracts/, the two folders the build stage copies.
+  for (const file of sourceFiles('web/src')) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']*)'/g)) {
+      const target = join(dirname(file), m[1] as string);
+      assert.ok(target.startsWith('web/') || target.startsWith('contracts/'), `${file} -> ${m[1]}`);
+    }
+  }
 });

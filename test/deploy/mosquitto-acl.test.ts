@@ -4,12 +4,14 @@
 // the test checks that every other line is unchanged.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient, type IClientOptions, type Packet } from 'mqtt';
-import { waitFor, sleep } from '../../server/lib/net.js';
+import { freePort, waitFor, sleep } from '../../server/lib/net.js';
 import { changedLines, startStackMosquitto, type StackBroker } from './support/stack-mosquitto.js';
+import { compose } from './support/compose-file.js';
 
 const GANTRY = { username: 'gantry', password: 'gantry-secret' };
 const DEVICE = { username: 'central-mri-1', password: 'device-secret' };
@@ -141,4 +143,19 @@ test("Gantry's account subscribes to every scanner through a shared subscription
   const all = [...got[0]!, ...got[1]!].map((m) => m.payload).sort();
   assert.equal(all.length, 20, 'each message delivered to exactly one group member');
   assert.ok(got[0]!.length > 0 && got[1]!.length > 0, 'both collectors share the load');
+});
+
+test('the compose healthcheck command passes against the running broker and fails when none listens', async () => {
+  const hc = compose.services.mosquitto?.healthcheck?.test ?? [];
+  assert.equal(hc[0], 'CMD-SHELL');
+  const healthcheck = (p: number): number => {
+    try {
+      execFileSync('sh', ['-c', (hc[1] ?? '').replace('-p 1883', `-p ${p}`)], { stdio: 'ignore', timeout: 10000 });
+      return 0;
+    } catch (err) {
+      return (err as { status?: number }).status ?? -1;
+    }
+  };
+  assert.equal(healthcheck(port), 0);
+  assert.notEqual(healthcheck(await freePort()), 0);
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
 import { InfluxStore, type QuerySeries } from '../../server/storage/influx.js';
-import { alertFixtures, pacsFixtures, simulatedTelemetry, statusFixtures } from './support/seed.js';
+import { FLEET, alertFixtures, pacsFixtures, simulatedTelemetry, statusFixtures } from './support/seed.js';
 import { allPanels, renderQuery, variablesIn, type Dashboard, type DashboardVariable } from './support/grafana-influxql.js';
 
 const DIR = 'dashboards/json';
@@ -120,3 +120,40 @@ for (const { file, board } of dashboards) {
     }
   });
 }
+
+/** Renders one panel's first query with every variable on "All" and returns its series. */
+async function panelResult(file: string, title: string): Promise<QuerySeries[]> {
+  const board = dashboards.find((d) => d.file === file)?.board;
+  const panel = allPanels(board?.panels ?? []).find((p) => p.title === title);
+  assert.ok(board && panel, `${file} / ${title}`);
+  const values = new Map<string, string[]>();
+  for (const v of board.templating.list) {
+    const [series] = await run([renderQuery(v.query ?? '', { fromMs, toMs: now, interval: '1m', values })]);
+    values.set(v.name, (series ?? []).flatMap((s) => s.values.map((row) => String(row[1]))));
+  }
+  const [result] = await run([renderQuery(panel.targets?.[0]?.query ?? '', { fromMs, toMs: now, interval: '1m', values })]);
+  return result ?? [];
+}
+
+test('downtime panels compute what their titles say on the seeded status history', async () => {
+  // Seed: scanner 0 down from -90 to -60 min, scanner 2 degraded at -30 min then down since -10 min,
+  // scanner 1 in maintenance since -120 min.
+  const [a, b, c] = FLEET.map((s) => s.scannerId) as [string, string, string];
+  const downNow = await panelResult('downtime.json', 'Scanners down now');
+  assert.equal(downNow[0]?.values[0]?.[1], 1);
+  const notUpNow = await panelResult('downtime.json', 'Scanners degraded or in maintenance now');
+  assert.equal(notUpNow[0]?.values[0]?.[1], 1, 'scanner 1 in maintenance; scanner 2 is down, not degraded');
+  const minutes = new Map((await panelResult('downtime.json', 'Minutes down per scanner')).map((s) => [s.tags?.scanner, s.values[0]?.[1] as number]));
+  assert.deepEqual([...minutes.keys()].sort(), [a, c].sort());
+  assert.ok(Math.abs((minutes.get(a) ?? 0) - 30) <= 1, `${a}: ${minutes.get(a)} minutes down, ~30 expected`);
+  assert.ok(Math.abs((minutes.get(c) ?? 0) - 10) <= 1, `${c}: ${minutes.get(c)} minutes down, ~10 expected`);
+  const state = await panelResult('downtime.json', 'Current state');
+  assert.equal(state.find((s) => s.tags?.scanner === b)?.values[0]?.[1], 'maintenance');
+});
+
+test('fleet and alert panels agree with the seed', async () => {
+  const reporting = await panelResult('fleet.json', 'Scanners reporting (last 5 min)');
+  assert.equal(reporting[0]?.values[0]?.[1], 18);
+  const firing = await panelResult('alerts.json', 'Alerts firing now');
+  assert.equal(firing[0]?.values[0]?.[1], 1, 'helium-low re-fired; the arc alert resolved');
+});

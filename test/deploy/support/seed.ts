@@ -7,10 +7,12 @@ import { fleetLayout, SimulatedScanner, type ScannerSpec } from '../../../collec
 import { readingToLine } from '../../../server/telemetry/line-protocol.js';
 
 const MIN = 60_000;
+/** The seeded fleet: 18 scanners, every modality, two sites. */
+export const FLEET: readonly ScannerSpec[] = fleetLayout(18);
 
 /** Simulated telemetry of an 18-scanner fleet (every modality, two sites) over `hours`, one sample per `stepMs`. */
 export function simulatedTelemetry(now: number, hours: number, stepMs: number): { lines: string[]; fleet: ScannerSpec[] } {
-  const fleet = fleetLayout(18);
+  const fleet = [...FLEET];
   const scanners = fleet.map((spec, i) => new SimulatedScanner(spec, 7919 + i));
   const start = now - hours * 60 * MIN;
   const leaking = scanners.find((s) => s.spec.modality === 'mri');
@@ -22,12 +24,12 @@ export function simulatedTelemetry(now: number, hours: number, stepMs: number): 
   return { lines, fleet };
 }
 
-const STATE_CODE = { up: 0, maintenance: 1, degraded: 2, down: 3 } as const;
-type State = keyof typeof STATE_CODE;
+type State = 'up' | 'maintenance' | 'degraded' | 'down';
 
 function status(s: ScannerSpec, ts: number, state: State, reason = ''): string {
   return new Point('scanner_status').tag('site', s.site).tag('modality', s.modality).tag('scanner', s.scannerId)
-    .stringField('state', state).intField('state_code', STATE_CODE[state]).stringField('reason', reason).timestamp(String(ts)).toLineProtocol() as string;
+    // Without state_code on purpose: docs/downtime.md says it may be absent, so the dashboards must not need it.
+    .stringField('state', state).stringField('reason', reason).timestamp(String(ts)).toLineProtocol() as string;
 }
 
 function event(s: ScannerSpec, ts: number, type: string, code: string, detail: string, examType = ''): string {

@@ -74,6 +74,18 @@ test('the provisioned datasource is the one every dashboard, panel and variable 
   assert.deepEqual(files, ['alerts.json', 'downtime.json', 'fleet.json', 'pacs.json', 'scanner.json']);
 });
 
+test('panels lie on the 24-column grid without overlapping, and each dashboard is tagged for the link menu', () => {
+  for (const { file, board } of dashboards) {
+    const boxes = board.panels.map((p) => ({ title: p.title, ...p.gridPos }));
+    for (const b of boxes) assert.ok(b.x >= 0 && b.w > 0 && b.x + b.w <= 24 && b.h > 0, `${file} / ${b.title}`);
+    boxes.forEach((p, i) => boxes.slice(i + 1).forEach((q) => {
+      const overlap = p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h;
+      assert.ok(!overlap, `${file}: "${p.title}" overlaps "${q.title}"`);
+    }));
+    assert.ok(board.tags.includes('gantry'), `${file} tagged gantry`);
+  }
+});
+
 test('the harness itself: a query on a field that does not exist returns no data, a broken one throws', async () => {
   const [empty] = await run(['SELECT mean("no_such_metric") FROM "telemetry" WHERE time > now() - 6h']);
   assert.equal(hasData(empty ?? []), false);

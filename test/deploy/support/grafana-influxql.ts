@@ -3,9 +3,9 @@
 // multi-value or "All" selection in a /^$var$/ regex becomes (a|b|c) with regex-escaped values.
 
 export interface DashboardTarget { refId: string; query?: string; rawQuery?: boolean }
-export interface DashboardPanel { id: number; type: string; title: string; datasource?: { uid?: string }; targets?: DashboardTarget[]; panels?: DashboardPanel[] }
+export interface DashboardPanel { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; datasource?: { uid?: string }; targets?: DashboardTarget[]; panels?: DashboardPanel[] }
 export interface DashboardVariable { name: string; type: string; query?: string; multi?: boolean; includeAll?: boolean; datasource?: { uid?: string } }
-export interface Dashboard { uid: string; title: string; panels: DashboardPanel[]; templating: { list: DashboardVariable[] } }
+export interface Dashboard { uid: string; title: string; tags: string[]; panels: DashboardPanel[]; templating: { list: DashboardVariable[] } }
 
 export interface RenderContext {
   fromMs: number;

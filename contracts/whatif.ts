@@ -40,12 +40,14 @@ export const SiteModel = Type.Object({
 });
 export type SiteModel = Static<typeof SiteModel>;
 
+// No additionalProperties: false on the variants: Fastify's validator strips unknown properties while it
+// tries each branch of an anyOf, which would remove the fields of every branch but the first.
 export const Scenario = Type.Union([
-  Type.Object({ kind: Type.Literal('add-scanner'), modality: Modality, availability: Type.Optional(Type.Number({ minimum: 0.01, maximum: 1 })) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('volume'), modality: Modality, pct: Type.Number({ minimum: -90, maximum: 100, description: 'change in exam requests, e.g. 15 for +15 %' }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('scanner-down'), scannerId: Slug, days: Type.Number({ exclusiveMinimum: 0, maximum: 365 }), startDay: Type.Optional(Type.Number({ minimum: 0, description: 'day of the measured period the outage starts (default 0)' })) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('extended-hours'), modality: Modality, extraHours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'hours added at the end of the day (capped at 24 h open)' }) }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('add-radiologist'), count: Type.Integer({ minimum: 1, maximum: 50 }) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('add-scanner'), modality: Modality, availability: Type.Optional(Type.Number({ minimum: 0.01, maximum: 1 })) }),
+  Type.Object({ kind: Type.Literal('volume'), modality: Modality, pct: Type.Number({ minimum: -90, maximum: 100, description: 'change in exam requests, e.g. 15 for +15 %' }) }),
+  Type.Object({ kind: Type.Literal('scanner-down'), scannerId: Slug, days: Type.Number({ exclusiveMinimum: 0, maximum: 365 }), startDay: Type.Optional(Type.Number({ minimum: 0, description: 'day of the measured period the outage starts (default 0)' })) }),
+  Type.Object({ kind: Type.Literal('extended-hours'), modality: Modality, extraHours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'hours added at the end of the day (capped at 24 h open)' }) }),
+  Type.Object({ kind: Type.Literal('add-radiologist'), count: Type.Integer({ minimum: 1, maximum: 50 }) }),
 ]);
 export type Scenario = Static<typeof Scenario>;
 

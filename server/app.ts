@@ -27,6 +27,9 @@ import { userRoutes } from './routes/users.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { auditRoutes } from './routes/audit.js';
+import { downtimeRoutes } from './routes/downtime.js';
+import { whatIfRoutes } from './routes/whatif.js';
+import type { Analytics } from './downtime/analytics.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -43,6 +46,7 @@ export interface AppDeps {
   influx: InfluxStore;
   /** Embedded broker credentials; undefined when an external broker is used. */
   mqttDevices: MqttDevices | undefined;
+  analytics?: Analytics;
 }
 
 function createFastify(config: Readonly<Config>, log: Logger) {
@@ -77,6 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   await app.register(fleetRoutes, { fleet: deps.fleet });
   await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints });
   await app.register(auditRoutes, { audit: deps.audit });
+  if (deps.analytics) {
+    await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });
+    await app.register(whatIfRoutes, { whatif: deps.analytics.whatif });
+  }
 
   // The dashboard's files are public (the login page must load); its data is not.
   await app.register(async (web) => {

@@ -20,6 +20,7 @@ import { LatestReadings } from './telemetry/latest.js';
 import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
 import { startAccess } from './auth/access.js';
+import { createAnalytics } from './downtime/analytics.js';
 
 export interface Platform {
   url: string;
@@ -114,9 +115,10 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       };
     };
     access.fleet.start(bus);
+    const analytics = createAnalytics(config, influx, { vendorOf: (id) => access.fleet.scanner(id)?.vendor });
     const http = await buildApp({
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(),
-      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined,
+      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());

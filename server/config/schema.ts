@@ -105,6 +105,42 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    downtime: Type.Object(
+      {
+        // Default rates: issue 9 quotes a public vendor estimate of over USD 41,000 of lost revenue for one MRI
+        // down one day (41,000 / 24 h ≈ 1,710 USD/h). The other modalities are Gantry's assumptions scaled from
+        // that figure by typical exam revenue; see docs/downtime.md. Replace them with a site's own figures.
+        costPerHourUsd: Type.Object(
+          {
+            mri: Type.Number({ minimum: 0, default: 1710, description: 'Cost of one hour of MRI downtime, USD (from the vendor estimate of USD 41,000 per MRI-day).' }),
+            ct: Type.Number({ minimum: 0, default: 1200, description: 'Cost of one hour of CT downtime, USD (assumption, see docs/downtime.md).' }),
+            petct: Type.Number({ minimum: 0, default: 2000, description: 'Cost of one hour of PET-CT downtime, USD (assumption).' }),
+            xray: Type.Number({ minimum: 0, default: 250, description: 'Cost of one hour of X-ray downtime, USD (assumption).' }),
+            us: Type.Number({ minimum: 0, default: 200, description: 'Cost of one hour of ultrasound downtime, USD (assumption).' }),
+          },
+          { default: {} },
+        ),
+        defaultRangeDays: Type.Integer({ minimum: 1, default: 30, description: 'Range of a downtime report when the request gives no from.' }),
+        maxRangeDays: Type.Integer({ minimum: 1, default: 400, description: 'Longest range one downtime request may cover.' }),
+        lookbackDays: Type.Integer({ minimum: 1, default: 30, description: 'How far before a range to look for the status in force at its start.' }),
+        statusRetentionPolicy: Type.String({ default: '', pattern: '^[A-Za-z0-9_]*$', description: 'Retention policy that holds scanner_status, if not the database default (trends over a year need status kept that long).' }),
+        staleAfterHours: Type.Number({ minimum: 0, default: 0, description: 'A status with no newer one turns unknown after this many hours (0 = it holds until the next status; no-data alerts mark gaps).' }),
+      },
+      { default: {} },
+    ),
+    whatif: Type.Object(
+      {
+        replications: Type.Integer({ minimum: 2, maximum: 200, default: 20, description: 'Replications per what-if run (confidence intervals come from them).' }),
+        days: Type.Integer({ minimum: 1, maximum: 365, default: 28, description: 'Simulated days per replication, after the warm-up.' }),
+        warmupDays: Type.Integer({ minimum: 0, maximum: 60, default: 7, description: 'Simulated days discarded at the start of each replication.' }),
+        seed: Type.Integer({ default: 1, description: 'Base random seed of what-if runs; replication i uses seed + i in baseline and scenario alike.' }),
+        timezone: Type.String({ default: 'UTC', description: 'IANA time zone for the hour of day of exam arrivals fitted from exam events.' }),
+        fitDays: Type.Integer({ minimum: 1, default: 28, description: 'Days of exam events used to fit arrivals and durations.' }),
+        availabilityDays: Type.Integer({ minimum: 1, default: 90, description: 'Days of status history used for each scanner\'s measured availability.' }),
+        radiologists: Type.Integer({ minimum: 0, default: 0, description: 'Radiologists reading for a site in the what-if model (0 = sized to about 75 % utilization of the expected reading work).' }),
+      },
+      { default: {} },
+    ),
     simulator: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'Run the simulated fleet inside the platform (npm start turns it on).' }),

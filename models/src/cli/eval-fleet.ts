@@ -5,9 +5,9 @@ import { SimulatorScenarioSource } from '../fleet/simulator-source.js';
 
 const { values: a } = parseArgs({
   options: {
-    scanners: { type: 'string', default: '8' },
+    scanners: { type: 'string', default: '12' },
     days: { type: 'string', default: '10' },
-    'interval-s': { type: 'string', default: '60' },
+    'interval-s': { type: 'string', default: '120' },
     seed: { type: 'string', default: '1' },
     'horizon-days': { type: 'string', default: '7' },
   },

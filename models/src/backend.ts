@@ -43,12 +43,13 @@ async function pick(preferred: BackendName | undefined): Promise<BackendName> {
  * `GANTRY_TF_BACKEND` (tensorflow|wasm|cpu) overrides the first choice, for benchmarks and for
  * falling back to cpu if a wasm kernel misbehaves.
  */
-export function initBackend(): Promise<BackendName> {
+export function initBackend(options: { log?: (message: string) => void } = {}): Promise<BackendName> {
   if (!active) {
     const env = process.env.GANTRY_TF_BACKEND;
     const preferred = env === 'tensorflow' || env === 'wasm' || env === 'cpu' ? env : undefined;
     active = pick(preferred).then((name) => {
       resolvedName = name;
+      options.log?.(`TensorFlow.js backend: ${name}${name === 'tensorflow' ? '' : ' (tfjs-node not loaded)'}`);
       return name;
     });
   }

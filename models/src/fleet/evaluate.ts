@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 
 export interface FleetEvalOptions {
   detector: Partial<DetectorConfig>;
-  /** Predictive alert when a limit is forecast within this horizon. */
+  /** Predictive alert when a limit is forecast within this horizon (late bound of the band included). */
   horizonMs: number;
   /** Samples of history the trend is fitted on. */
   trendSamples: number;
@@ -42,6 +42,7 @@ interface ScannerState {
   names: string[];
   trends: Map<string, TimedSample[]>;
   lastAlert: number;
+  seen: number;
   firstAlert: { ts: number; source: 'anomaly' | 'forecast' } | null;
   failureMs: number | null;
   falseAlarms: number;
@@ -58,7 +59,7 @@ function median(xs: number[]): number | null {
 export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): FleetReport {
   const faultOf = new Map(scenario.faults.map((f) => [f.scannerId, f]));
   const states = new Map<string, ScannerState>(
-    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0 }]),
+    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, seen: 0, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0 }]),
   );
   let samples = 0;
   for (const sample of scenario.samples()) {
@@ -71,21 +72,26 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
     }
     const anomaly = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts).anomalous;
     let predicted = false;
+    st.seen++;
+    const fault = faultOf.get(sample.scannerId);
+    // Ground truth, when given, fixes the failure time; it counts once simulated time has reached it.
+    if (fault?.failureMs !== undefined && sample.ts >= fault.failureMs) st.failureMs = fault.failureMs;
     for (const lim of st.limits) {
       const v = sample.metrics[lim.metric];
       if (v === undefined) continue;
-      if (st.failureMs === null && (lim.direction === 'below' ? v < lim.limit : v > lim.limit)) st.failureMs = sample.ts;
+      if (fault?.failureMs === undefined && st.failureMs === null && (lim.direction === 'below' ? v < lim.limit : v > lim.limit)) st.failureMs = sample.ts;
       const buf = st.trends.get(lim.metric) ?? [];
       buf.push({ t: sample.ts, value: v });
       if (buf.length > o.trendSamples) buf.shift();
       st.trends.set(lim.metric, buf);
       // Forecasting every tenth sample keeps the cost down; a limit days away does not need more.
-      if (samples % 10 === 0 || predicted) continue;
+      if (st.seen % 10 !== 0 || predicted) continue;
       const f = forecastTimeToThreshold(buf, { limit: lim.limit, direction: lim.direction, minSamples: Math.min(60, o.trendSamples), minSpanMs: o.trendMinSpanMs });
-      if (f && f.etaMs > 0 && f.etaMs <= o.horizonMs) predicted = true;
+      // Only a confident forecast alerts: the whole band inside the horizon. A daily cycle seen for a
+      // day or two can still yield a marginally significant slope, but with a band reaching months.
+      if (f && f.etaMs > 0 && f.highMs <= o.horizonMs) predicted = true;
     }
     if (!anomaly && !predicted) continue;
-    const fault = faultOf.get(sample.scannerId);
     const duringFault = fault !== undefined && sample.ts >= fault.startMs && (st.failureMs === null || sample.ts <= st.failureMs);
     if (duringFault && !st.firstAlert) st.firstAlert = { ts: sample.ts, source: anomaly ? 'anomaly' : 'forecast' };
     const healthy = fault === undefined || sample.ts < fault.startMs;

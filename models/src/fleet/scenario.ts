@@ -19,6 +19,8 @@ export interface InjectedFault {
   scannerId: string;
   kind: string;
   startMs: number;
+  /** Ground-truth failure time, if the source knows it; else the first critical-limit crossing. */
+  failureMs?: number;
 }
 
 export interface FleetScenario {

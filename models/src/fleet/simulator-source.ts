@@ -1,6 +1,9 @@
-import { fleetLayout, SimulatedScanner, FAULT_KINDS } from '../../../collectors/simulator/fleet.js';
+import { fleetLayout } from '../../../collectors/simulator/fleet.js';
+import { FAULTS, FAULT_KINDS } from '../../../collectors/simulator/faults.js';
+import { runScenario } from '../../../collectors/simulator/scenario.js';
 import { metricsFor } from '../../../contracts/metric-catalog.js';
-import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, InjectedFault, MetricLimit } from './scenario.js';
+import type { ScenarioFault } from '../../../contracts/ground-truth.js';
+import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, MetricLimit } from './scenario.js';
 
 const DAY = 86_400_000;
 
@@ -14,9 +17,11 @@ function limitsFor(modality: Parameters<typeof metricsFor>[0]): MetricLimit[] {
 }
 
 /**
- * Adapts collectors/simulator (SimulatedScanner, fleetLayout, FAULT_KINDS). Every second scanner
- * that supports a fault kind gets it, started at a seeded time after `faultAfterDays`, with a rate
- * that reaches the critical limit a few days later; the rest stay healthy and count false alarms.
+ * Adapts collectors/simulator's programmatic run (runScenario + ground truth). Every fault kind is
+ * scripted once on its own scanner (every second scanner of a modality, so the others stay healthy and
+ * count false alarms), with staggered onsets after `faultAfterDays`. Faults whose default time to
+ * failure would outlast the run are compressed to fail half a day before its end, so lead time is
+ * measurable for every kind.
  */
 export class SimulatorScenarioSource implements FleetScenarioSource {
   readonly faultKinds: readonly string[] = FAULT_KINDS;
@@ -25,39 +30,31 @@ export class SimulatorScenarioSource implements FleetScenarioSource {
     const startMs = Date.UTC(2026, 0, 5);
     const endMs = startMs + o.days * DAY;
     const specs = fleetLayout(o.scanners);
-    const sims = specs.map((spec, i) => new SimulatedScanner(spec, o.seed * 1000 + i));
-    const faults: InjectedFault[] = [];
-    specs.forEach((spec, i) => {
-      // helium_leak is the only kind today and applies to MRI; new kinds map onto their modality here.
-      if (spec.modality !== 'mri' || i % 2 === 1) return;
-      const kind = this.faultKinds[Math.floor(i / 2) % this.faultKinds.length]!;
-      const offset = ((i * 7919 + o.seed * 104729) % 1000) / 1000;
-      faults.push({ scannerId: spec.scannerId, kind, startMs: startMs + (o.faultAfterDays + offset * 2) * DAY });
+    const seenPerModality = new Map<string, number>();
+    const pool = specs.filter((s) => {
+      const n = seenPerModality.get(s.modality) ?? 0;
+      seenPerModality.set(s.modality, n + 1);
+      return n % 2 === 0;
     });
-    const scenario: FleetScenario = {
+    const faults: ScenarioFault[] = [];
+    FAULT_KINDS.forEach((kind, k) => {
+      const spec = pool.find((s) => FAULTS[kind].modalities.includes(s.modality) && !faults.some((f) => f.scannerId === s.scannerId));
+      if (!spec) return;
+      const onsetHours = (o.faultAfterDays + 0.3 * k) * 24;
+      const room = o.days * 24 - onsetHours - 12;
+      if (room <= 1) return;
+      faults.push({ scannerId: spec.scannerId, kind, onsetHours, hoursToFailure: Math.min(FAULTS[kind].defaultHoursToFailure, room) });
+    });
+    const run = runScenario({ scanners: o.scanners, seed: o.seed, startMs, endMs, stepMs: o.intervalMs, scenario: { version: 1, faults } });
+    return {
       scanners: specs.map((s) => ({ scannerId: s.scannerId, limits: limitsFor(s.modality) })),
       startMs,
       endMs,
       intervalMs: o.intervalMs,
-      faults,
+      faults: run.groundTruth.faults.map((f) => ({ scannerId: f.scannerId, kind: f.kind, startMs: f.onsetMs, failureMs: f.failureMs })),
       *samples(): Iterable<FleetSample> {
-        const started = new Set<number>();
-        for (let t = startMs; t < endMs; t += o.intervalMs) {
-          for (let i = 0; i < sims.length; i++) {
-            const sim = sims[i]!;
-            const fault = faults.find((f) => f.scannerId === sim.spec.scannerId);
-            if (fault && !started.has(i) && t >= fault.startMs) {
-              started.add(i);
-              // ~40 %-points of helium over 2-5 days: reaches the critical level, slowly enough for a forecast to lead it.
-              const days = 2 + ((i * 31) % 4);
-              sim.injectFault(fault.kind as (typeof FAULT_KINDS)[number], t, 40 / (days * 86_400));
-            }
-            const r = sim.sample(t, o.intervalMs / 1000);
-            yield { scannerId: r.scannerId, ts: r.ts, metrics: r.metrics };
-          }
-        }
+        for (const step of run.steps) yield { scannerId: step.reading.scannerId, ts: step.reading.ts, metrics: step.reading.metrics };
       },
     };
-    return scenario;
   }
 }

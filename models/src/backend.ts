@@ -40,13 +40,12 @@ async function pick(preferred: BackendName | undefined): Promise<BackendName> {
 
 /**
  * Selects the fastest available backend once per process: tfjs-node, then wasm, then cpu.
- * `GANTRY_TF_BACKEND` (tensorflow|wasm|cpu) overrides the first choice, for benchmarks and for
- * falling back to cpu if a wasm kernel misbehaves.
+ * `prefer` (tensorflow|wasm|cpu; the server passes config models.backend) overrides the first choice, for
+ * benchmarks and for falling back to cpu if a wasm kernel misbehaves.
  */
-export function initBackend(options: { log?: (message: string) => void } = {}): Promise<BackendName> {
+export function initBackend(options: { log?: (message: string) => void; prefer?: BackendName } = {}): Promise<BackendName> {
   if (!active) {
-    const env = process.env.GANTRY_TF_BACKEND;
-    const preferred = env === 'tensorflow' || env === 'wasm' || env === 'cpu' ? env : undefined;
+    const preferred = options.prefer;
     active = pick(preferred).then((name) => {
       resolvedName = name;
       options.log?.(`TensorFlow.js backend: ${name}${name === 'tensorflow' ? '' : ' (tfjs-node not loaded)'}`);

@@ -37,6 +37,7 @@ test('a leak is detected before the helium crosses its limit; the healthy scanne
     trendSamples: 144,
     trendMinSpanMs: 0,
     debounceMs: 3_600_000,
+    minAnomalyRate: 0.02,
     ignoreFirstMs: DAY,
   });
   const leak = report.kinds.find((k) => k.kind === 'helium_leak');

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { tf, useBackend, type BackendName } from '../backend.js';
 import { StreamingAnomalyDetector } from '../anomaly/streaming-detector.js';
 
@@ -55,6 +56,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     det.dispose();
   }
 }
-console.log(`windows (samples) scored per second, one core, ${Number(args.seconds)} s per measurement`);
+// Other work on the machine skews these; the load average says how much.
+console.log(`windows (samples) scored per second, one core, ${Number(args.seconds)} s per measurement; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${'backend'.padEnd(8)} ${'metrics'.padStart(7)}  ${'path'.padEnd(42)} ${'windows/s'.padStart(12)}`);
 for (const r of rows) console.log(`${r.backend.padEnd(8)} ${String(r.dims).padStart(7)}  ${r.what.padEnd(42)} ${Math.round(r.perSec).toString().padStart(12)}`);

@@ -10,6 +10,7 @@ const { values: a } = parseArgs({
     'interval-s': { type: 'string', default: '120' },
     seed: { type: 'string', default: '1' },
     'horizon-days': { type: 'string', default: '7' },
+    'min-rate': { type: 'string', default: '0.02' },
   },
 });
 
@@ -26,8 +27,10 @@ const report = evaluateFleet(scenario, {
   trendSamples: Math.round((2 * 86_400_000) / intervalMs),
   trendMinSpanMs: 86_400_000,
   debounceMs: 3_600_000,
+  minAnomalyRate: Number(a['min-rate']),
   ignoreFirstMs: 86_400_000,
 });
+console.log(`anomaly alerts need anomaly rate >= ${a['min-rate']}; forecasts alert when the 90 % band is within ${a['horizon-days']} days`);
 console.log(`${report.samples} samples in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${'fault'.padEnd(16)} ${'detected'.padStart(9)} ${'failed'.padStart(7)} ${'median lead'.padStart(12)}  first alert by`);
 for (const k of report.kinds) {

@@ -14,6 +14,12 @@ export interface FleetEvalOptions {
   trendMinSpanMs: number;
   /** Alerts closer than this to the previous one belong to the same event. */
   debounceMs: number;
+  /**
+   * An anomaly alerts only when the detector's anomaly rate (share of anomalous samples over its
+   * rate window) also reaches this: a fault that develops keeps re-triggering, a one-off blip does not.
+   * 0 alerts on every anomalous sample.
+   */
+  minAnomalyRate: number;
   /** Alarms in the first day are commissioning noise of untrained detectors and are not counted. */
   ignoreFirstMs: number;
 }
@@ -70,7 +76,8 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
       st.names = Object.keys(sample.metrics).sort();
       st.detector = new StreamingAnomalyDetector({ ...o.detector, dims: st.names.length });
     }
-    const anomaly = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts).anomalous;
+    const scored = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts);
+    const anomaly = scored.anomalous && scored.anomalyRate >= o.minAnomalyRate;
     let predicted = false;
     st.seen++;
     const fault = faultOf.get(sample.scannerId);

@@ -11,6 +11,7 @@ export const AnomalyScore = Type.Object({
   score: Type.Number(),
   threshold: Type.Number({ description: 'the calibrated level above which a score counts as anomalous' }),
   ts: Type.Number({ description: 'epoch ms of the scored window' }),
+  anomalyRate: Type.Optional(Type.Number({ description: 'share of anomalous samples over the recent window' })),
 });
 export type AnomalyScore = Static<typeof AnomalyScore>;
 

@@ -7,6 +7,7 @@
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
 import type { PacsDerived, PacsProbeResult, PacsStorageSample } from './pacs.js';
+import type { AnomalyScore, Prediction } from './alert-signals.js';
 
 /** 'fleet' (everything the user may see), 'site:<siteId>' or 'scanner:<scannerId>'. */
 export type Room = 'fleet' | `site:${string}` | `scanner:${string}`;
@@ -21,6 +22,9 @@ export interface ServerToClientEvents {
   alert: (alert: Alert) => void;
   'alerts:snapshot': (alerts: Alert[]) => void;
   'telemetry:snapshot': (readings: TelemetryReading[]) => void;
+  /** Live model output per scanner (score in [0, 1], calibrated threshold) and time-to-threshold forecasts. */
+  anomaly: (score: AnomalyScore) => void;
+  prediction: (prediction: Prediction) => void;
   'pacs:probe': (result: PacsProbeResult) => void;
   'pacs:storage': (sample: PacsStorageSample) => void;
   'pacs:derived': (signals: PacsDerived) => void;
@@ -38,6 +42,8 @@ export const SOCKET_EVENT_ROLES = {
   alert: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'alerts:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'telemetry:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  anomaly: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  prediction: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   // PACS health is IT's domain (and admins'); biomedical engineers and managers do not get the stream.
   'pacs:probe': ['admin', 'it'],
   'pacs:storage': ['admin', 'it'],

@@ -19,6 +19,7 @@ import { startAccess } from './auth/access.js';
 import { createAnalytics } from './downtime/analytics.js';
 import { startPacs, type PacsModule } from './pacs/module.js';
 import { bridgePacsToAlerts } from './pacs/alert-signals.js';
+import { LiveScoring } from './models/live-scoring.js';
 
 export interface Platform {
   url: string;
@@ -88,6 +89,21 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     }, log.child({ module: 'pacs' }));
     stops.push(() => pacs.stop());
     stops.push(bridgePacsToAlerts(bus));
+
+    if (config.models.enabled) {
+      const m = config.models;
+      const scoring = new LiveScoring({
+        bus, sink: spool, registry, log: log.child({ module: 'models' }), batchMs: m.batchMs,
+        settings: { backend: m.backend, artifactsDir: m.artifactsDir, anomalyArtifact: m.anomalyArtifact, forecastEveryMs: m.forecastEveryMs, forecastSamples: m.forecastSamples, horizonMs: m.horizonDays * 86_400_000 },
+      });
+      try {
+        await scoring.start();
+        stops.push(() => scoring.stop());
+      } catch (err) {
+        await scoring.stop();
+        log.error({ err: (err as Error).message }, 'model scoring unavailable; Gantry runs without anomaly scores and forecasts');
+      }
+    }
 
     const health = async (): Promise<Health> => {
       const db = await influx.ping();

@@ -221,6 +221,19 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    models: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'Score live telemetry with the anomaly detector and forecast time to failure (in a worker thread).' }),
+        backend: Type.Union([Type.Literal('auto'), Type.Literal('tensorflow'), Type.Literal('wasm'), Type.Literal('cpu')], { default: 'auto', description: 'TensorFlow.js backend: auto = tfjs-node if installed, else wasm, else cpu.' }),
+        artifactsDir: Type.String({ default: 'models/artifacts', description: 'Folder of versioned model artifacts (npm run train writes there).' }),
+        anomalyArtifact: Type.String({ default: '', description: 'Name of a trained detector artifact per modality, as "<name>-<modality>" folders; empty: each scanner warms up and fits its own detector online.' }),
+        batchMs: Type.Integer({ minimum: 10, default: 200, description: 'Readings are sent to the scoring worker in batches this often.' }),
+        forecastEveryMs: Type.Integer({ minimum: 1000, default: 10000, description: 'How often time-to-threshold forecasts are recomputed per scanner.' }),
+        forecastSamples: Type.Integer({ minimum: 8, default: 720, description: 'Recent samples per metric the forecast fits (kept at most one per forecastEveryMs / 10).' }),
+        horizonDays: Type.Number({ exclusiveMinimum: 0, default: 30, description: 'Forecasts further out than this are not reported as predictions.' }),
+      },
+      { default: {} },
+    ),
     simulator: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'Run the simulated fleet inside the platform (npm start turns it on).' }),

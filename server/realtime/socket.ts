@@ -128,6 +128,9 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     }
   });
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
+  // Model output follows the scanner's rooms; volatile, like telemetry: a late score is worth less than none.
+  const offAnomaly = deps.bus.on('anomaly', (x) => io.to(roomsOf(x)).volatile.emit('anomaly', x));
+  const offPrediction = deps.bus.on('prediction', (x) => io.to(roomsOf(x)).emit('prediction', x));
   // PACS health goes to the roles allowed to see it (SOCKET_EVENT_ROLES) and only for sites they may see.
   // It is low-rate (one derived update per PACS per interval), so walking the sockets is cheap.
   const toPacsViewers = <E extends 'pacs:probe' | 'pacs:storage' | 'pacs:derived'>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {
@@ -143,6 +146,6 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     deps.bus.on('pacs:derived', (d) => toPacsViewers('pacs:derived', d)),
   ];
   const close = io.close.bind(io);
-  io.close = (fn) => { offTelemetry(); offAlert(); for (const off of offPacs) off(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); return close(fn); };
+  io.close = (fn) => { offTelemetry(); offAlert(); offAnomaly(); offPrediction(); for (const off of offPacs) off(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); return close(fn); };
   return io;
 }

@@ -3,6 +3,7 @@
 // are milliseconds, and the same series + timestamp is the same point, which is what makes replays and MQTT
 // redeliveries idempotent.
 import type { ScannerEvent, StatusChange, TelemetryReading } from '../../contracts/index.js';
+import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
 
 export const TELEMETRY_MEASUREMENT = 'telemetry';
 export const STATUS_MEASUREMENT = 'scanner_status';
@@ -54,4 +55,24 @@ export function eventToLine(e: ScannerEvent, enrich: TagEnricher = noExtraTags):
   // type is a tag: it has five values, and exam_start / exam_end at the same millisecond must not overwrite.
   const fields = `code=${quote(e.code ?? '')},detail=${quote(e.detail ?? '')},exam_type=${quote(e.examType ?? '')}`;
   return `${head(EVENT_MEASUREMENT, e, enrich, [['type', e.type]])} ${fields} ${Math.round(e.ts)}`;
+}
+
+export const ANOMALY_MEASUREMENT = 'anomaly_score';
+export const PREDICTION_MEASUREMENT = 'prediction';
+
+/** Live model output: one point per scored reading (docs/data-model.md). */
+export function anomalyToLine(a: AnomalyScore): string {
+  const rate = a.anomalyRate !== undefined ? `,anomaly_rate=${num(a.anomalyRate)}` : '';
+  return `${head(ANOMALY_MEASUREMENT, a, noExtraTags)} anomalous=${a.score >= a.threshold ? 1 : 0}i${rate},score=${num(a.score)},threshold=${num(a.threshold)} ${Math.round(a.ts)}`;
+}
+
+/** A time-to-threshold forecast; eta_ms is absent when the metric is no longer trending to its limit. */
+export function predictionToLine(p: Prediction): string {
+  const fields = [
+    ...(p.etaMs !== null ? [`eta_ms=${num(p.etaMs)}`] : []),
+    ...(p.high !== undefined ? [`high_ms=${num(p.high)}`] : []),
+    ...(p.low !== undefined ? [`low_ms=${num(p.low)}`] : []),
+    `trending=${p.etaMs !== null ? 1 : 0}i`,
+  ];
+  return `${head(PREDICTION_MEASUREMENT, p, noExtraTags, [['metric', p.metric]])} ${fields.join(',')} ${Math.round(p.ts)}`;
 }

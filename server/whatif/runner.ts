@@ -1,8 +1,7 @@
 // Runs what-if experiments in a worker thread, one at a time: the simulation is CPU-bound, and the machine
 // that ingests the fleet's telemetry must keep its event loop free.
-import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../lib/ts-worker.js';
 import type { Scenario, SiteModel, WhatIfResult } from '../../contracts/whatif.js';
 import type { ExperimentOptions } from './experiment.js';
 
@@ -16,15 +15,8 @@ class WorkerError extends Error {
   override get name(): string { return this.statusCode === 400 ? 'Bad Request' : 'Error'; }
 }
 
-// The worker has the same extension as this file: .ts under tsx, .js once compiled. Node 20 does not pass
-// loader hooks registered with --import on to worker threads, so a .ts worker registers tsx itself first.
-const EXT = extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./worker${EXT}`, import.meta.url);
-
 function startWorker(workerData: unknown): Worker {
-  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return startModuleWorker(import.meta.url, 'worker', workerData);
 }
 
 export class WhatIfRunner {

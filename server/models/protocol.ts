@@ -1,0 +1,20 @@
+// Messages between the live scoring service (main thread) and its worker. Payloads are contract types;
+// only the envelope is defined here.
+import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
+import type { TelemetryReading } from '../../contracts/index.js';
+
+export interface ScoringSettings {
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  artifactsDir: string;
+  anomalyArtifact: string;
+  forecastEveryMs: number;
+  forecastSamples: number;
+  horizonMs: number;
+}
+
+export type ToWorker = { type: 'readings'; readings: TelemetryReading[] };
+
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'scored'; scores: AnomalyScore[]; predictions: Prediction[]; seconds: number }
+  | { type: 'error'; message: string };

@@ -1,0 +1,121 @@
+// Scores live telemetry off the main thread: one streaming anomaly detector per scanner (the multivariate
+// window of its catalog metrics) and time-to-threshold forecasts for metrics with critical limits. Fitting
+// a detector takes up to a second; here it never stalls ingest or the API.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
+import type { TelemetryReading } from '../../contracts/index.js';
+import { metricsFor, type MetricDefinition } from '../../contracts/metric-catalog.js';
+import { initBackend, type BackendName } from '../../models/src/backend.js';
+import { StreamingAnomalyDetector } from '../../models/src/anomaly/streaming-detector.js';
+import { loadDetector } from '../../models/src/model-store.js';
+import { forecastTimeToThreshold } from '../../models/src/forecast/time-to-threshold.js';
+import type { FromWorker, ScoringSettings, ToWorker } from './protocol.js';
+
+const settings = workerData as ScoringSettings;
+const port = parentPort;
+if (!port) throw new Error('scoring-worker must run in a worker thread');
+
+interface Limit { metric: string; limit: number; direction: 'above' | 'below' }
+interface ScannerState {
+  detector: StreamingAnomalyDetector;
+  features: string[];
+  limits: Limit[];
+  samples: Map<string, { t: number; value: number }[]>;
+  lastForecast: number;
+  predicted: Set<string>;
+}
+
+const scanners = new Map<string, ScannerState>();
+const artifactDetectors = new Map<string, Promise<{ detector: StreamingAnomalyDetector; features: string[] } | null>>();
+
+function limitsOf(defs: readonly MetricDefinition[]): Limit[] {
+  const out: Limit[] = [];
+  for (const m of defs) {
+    if (m.unit === 'bool') continue;
+    if (m.critical?.low !== undefined) out.push({ metric: m.name, limit: m.critical.low, direction: 'below' });
+    if (m.critical?.high !== undefined) out.push({ metric: m.name, limit: m.critical.high, direction: 'above' });
+  }
+  return out;
+}
+
+/** A trained artifact for the modality when configured and present, else an untrained detector that fits online. */
+async function detectorFor(r: TelemetryReading): Promise<{ detector: StreamingAnomalyDetector; features: string[] }> {
+  const defs = metricsFor(r.modality);
+  if (settings.anomalyArtifact) {
+    const key = `${settings.anomalyArtifact}-${r.modality}`;
+    if (!artifactDetectors.has(key)) {
+      artifactDetectors.set(key, loadDetector(settings.artifactsDir, key).then(
+        (loaded) => ({ detector: loaded.detector, features: loaded.metadata.features.length ? loaded.metadata.features : defs.map((d) => d.name) }),
+        () => null,
+      ));
+    }
+    const loaded = await artifactDetectors.get(key);
+    // Each scanner needs its own state: start from the artifact's weights and calibration.
+    if (loaded) return { detector: StreamingAnomalyDetector.fromState(loaded.detector.exportState()), features: loaded.features };
+  }
+  return { detector: new StreamingAnomalyDetector({ dims: defs.length }), features: defs.map((d) => d.name) };
+}
+
+async function stateFor(r: TelemetryReading): Promise<ScannerState> {
+  let s = scanners.get(r.scannerId);
+  if (!s) {
+    const { detector, features } = await detectorFor(r);
+    s = { detector, features, limits: limitsOf(metricsFor(r.modality)), samples: new Map(), lastForecast: 0, predicted: new Set() };
+    scanners.set(r.scannerId, s);
+  }
+  return s;
+}
+
+function forecast(r: TelemetryReading, s: ScannerState, out: Prediction[]): void {
+  for (const l of s.limits) {
+    const samples = s.samples.get(l.metric);
+    if (!samples) continue;
+    const key = `${l.metric}:${l.direction}`;
+    const f = forecastTimeToThreshold(samples, { limit: l.limit, direction: l.direction, nowMs: r.ts, maxHorizonMs: settings.horizonMs });
+    const base = { scannerId: r.scannerId, site: r.site, modality: r.modality, metric: l.metric, ts: r.ts };
+    if (f && f.etaMs <= settings.horizonMs) {
+      s.predicted.add(key);
+      out.push({ ...base, etaMs: f.etaMs, low: f.lowMs, high: f.highMs });
+    } else if (s.predicted.delete(key)) {
+      out.push({ ...base, etaMs: null }); // the trend went away: tell listeners to clear the prediction
+    }
+  }
+}
+
+async function score(readings: TelemetryReading[]): Promise<FromWorker> {
+  const started = performance.now();
+  const scores: AnomalyScore[] = [];
+  const predictions: Prediction[] = [];
+  const thinMs = settings.forecastEveryMs / 10;
+  for (const r of readings) {
+    const s = await stateFor(r);
+    const res = s.detector.update(s.features.map((f) => r.metrics[f] ?? Number.NaN), r.ts);
+    scores.push({ scannerId: r.scannerId, site: r.site, modality: r.modality, score: res.score, threshold: s.detector.config.threshold, anomalyRate: res.anomalyRate, ts: r.ts });
+    for (const l of s.limits) {
+      const v = r.metrics[l.metric];
+      if (v === undefined) continue;
+      const arr = s.samples.get(l.metric) ?? [];
+      if (arr.length === 0 || r.ts - (arr[arr.length - 1]?.t ?? 0) >= thinMs) arr.push({ t: r.ts, value: v });
+      if (arr.length > settings.forecastSamples) arr.splice(0, arr.length - settings.forecastSamples);
+      s.samples.set(l.metric, arr);
+    }
+    if (r.ts - s.lastForecast >= settings.forecastEveryMs) {
+      s.lastForecast = r.ts;
+      forecast(r, s, predictions);
+    }
+  }
+  return { type: 'scored', scores, predictions, seconds: (performance.now() - started) / 1000 };
+}
+
+const prefer: BackendName | undefined = settings.backend === 'auto' ? undefined : settings.backend;
+const ready = initBackend({ ...(prefer ? { prefer } : {}) });
+let queue = Promise.resolve();
+ready.then((backend) => port.postMessage({ type: 'ready', backend } satisfies FromWorker),
+  (err: unknown) => port.postMessage({ type: 'error', message: String(err) } satisfies FromWorker));
+port.on('message', (msg: ToWorker) => {
+  // Batches are scored strictly in arrival order: detectors are stateful and must see samples in sequence.
+  queue = queue.then(async () => {
+    await ready;
+    port.postMessage(await score(msg.readings));
+  }).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies FromWorker));
+});

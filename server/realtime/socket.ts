@@ -53,7 +53,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   coalescer.start();
   const clients = new Gauge({ name: 'gantry_socket_clients', help: 'Connected Socket.IO clients', registers: [deps.registry], collect() { this.set(io.engine.clientsCount); } });
   const coalesced = new Counter({ name: 'gantry_socket_telemetry_coalesced_total', help: 'Telemetry updates merged into a newer one for a client (rate limit or slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.merged); } });
-  void clients; void coalesced;
+  const deferred = new Counter({ name: 'gantry_socket_telemetry_deferred_total', help: 'Flush ticks a client was skipped because its previous write had not drained (slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.deferred); } });
+  void clients; void coalesced; void deferred;
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as SocketAuth;
@@ -129,6 +130,6 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   });
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
   const close = io.close.bind(io);
-  io.close = (fn) => { offTelemetry(); offAlert(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); return close(fn); };
+  io.close = (fn) => { offTelemetry(); offAlert(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); deps.registry.removeSingleMetric('gantry_socket_telemetry_deferred_total'); return close(fn); };
   return io;
 }

@@ -61,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   const { config } = deps;
   const app = createFastify(config, deps.log);
   await registerSecurityPlugins(app, config);
-  const routes = registerAppPlugins(app, { auth: deps.auth, audit: deps.audit });
+  const routes = registerAppPlugins(app, { auth: deps.auth, audit: deps.audit, registry: deps.registry });
   await registerDocs(app);
 
   await app.register(healthRoutes, { health: deps.health });

@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { AuthStore } from '../../server/auth/auth-store.js';
-import { eventually, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
+import { eventually, metricValue, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
 
 describe('first start', () => {
   test('creates admin with a random one-time password, stored only hashed, only once', async () => {
@@ -126,5 +126,14 @@ describe('platform auth', () => {
     for (const path of ['/api/telemetry/series', '/api/fleet/scanners/{id}', '/api/auth/login', '/api/audit']) assert.ok(doc.paths[path], `${path} missing`);
     assert.equal((await p.api('/docs', { cookie: '' })).status < 400, true);
     assert.equal((await p.api('/health', { cookie: '' })).status, 200);
+  });
+
+  test('/metrics is refused without a token and exposes HTTP, socket and ingest metrics with one', async () => {
+    assert.equal((await p.api('/metrics', { cookie: '' })).status, 401);
+    assert.ok(await metricValue(p.url, 'gantry_http_requests_total', '{method="GET",route="/health",status="200"}') >= 1);
+    assert.ok(await metricValue(p.url, 'gantry_socket_clients') >= 0);
+    assert.ok(await metricValue(p.url, 'gantry_influx_points_written_total') >= 0);
+    const text = await (await p.api('/metrics')).text();
+    assert.ok(!/route="\/api\/fleet\/sites\/north"/.test(text), 'raw URLs leaked into labels');
   });
 });

@@ -1,7 +1,7 @@
 // Builds the Fastify app (without listening), so tests build the real app and inject() requests.
 // Tiers: external plugins (security headers, CORS, rate limit, compression, cookies), app plugins (error
 // body, fail-closed route guard, audit), API docs, then one route module per domain, then Socket.IO.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
@@ -47,7 +47,7 @@ export interface AppDeps {
 
 function createFastify(config: Readonly<Config>, log: Logger) {
   return Fastify({
-    loggerInstance: log.child({ module: 'http' }) as FastifyBaseLogger, disableRequestLogging: true,
+    loggerInstance: log.child({ module: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy,
     // Unknown query keys are errors (additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -95,7 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     telemetrySnapshot: deps.telemetrySnapshot, alertsSnapshot: deps.alertsSnapshot,
     siteOf: (id) => deps.fleet.scanner(id)?.site ?? deps.telemetrySnapshot().find((r) => r.scannerId === id)?.site,
   });
-  // Graceful shutdown: Socket.IO clients are disconnected before the HTTP server stops accepting.
+  // Graceful shutdown: Socket.IO clients are told to go before the HTTP server waits for open connections.
+  app.addHook('preClose', async () => { io.disconnectSockets(true); });
   app.addHook('onClose', async () => { await io.close(); });
   return { app, io, routes };
 }

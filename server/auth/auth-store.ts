@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiToken, User, type CreateTokenRequest, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
 import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
+import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 
@@ -18,9 +19,8 @@ type StoredSession = Static<typeof StoredSession>;
 const StateFile = Type.Object({ users: Type.Array(StoredUser), tokens: Type.Array(StoredToken), sessions: Type.Array(StoredSession) });
 type StateFile = Static<typeof StateFile>;
 
-export class AuthError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly code?: string) { super(message); }
-}
+/** Auth failures are HTTP errors with the status the API answers. */
+export { HttpError as AuthError } from '../lib/http-error.js';
 
 export interface AuthStoreOptions { file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number }
 

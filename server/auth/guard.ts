@@ -3,10 +3,10 @@
 // table test fails, so a forgotten declaration cannot become an open endpoint.
 // API tokens additionally need the scope of the call: read (GET/HEAD), write (other methods), or the
 // scope the route names (`config.scope`, e.g. metrics).
-import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Role, TokenScope } from '../../contracts/index.js';
 import type { AuthStore } from './auth-store.js';
+import { HttpError } from '../lib/http-error.js';
 import type { Principal } from './principal.js';
 
 declare module 'fastify' {
@@ -28,12 +28,7 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'gantry_session';
 export const ANY_ROLE: readonly Role[] = ['admin', 'biomed', 'it', 'manager', 'viewer'];
 
-export class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly code?: string) {
-    super(message);
-    this.name = STATUS_CODES[statusCode] ?? 'Error';
-  }
-}
+export { HttpError };
 
 export interface RouteEntry { method: string; url: string; options: RouteOptions }
 

@@ -41,6 +41,8 @@ export interface AppDeps {
   audit: AuditLog;
   fleet: FleetRegistry;
   influx: InfluxStore;
+  /** True when hourly rollups are maintained and long-range series may read them. */
+  seriesRollup: boolean;
   /** Embedded broker credentials; undefined when an external broker is used. */
   mqttDevices: MqttDevices | undefined;
 }
@@ -72,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   });
   await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });
   await app.register(fleetRoutes, { fleet: deps.fleet });
-  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints });
+  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup });
   await app.register(auditRoutes, { audit: deps.audit });
 
   // The dashboard's files are public (the login page must load); its data is not.

@@ -20,6 +20,7 @@ import { LatestReadings } from './telemetry/latest.js';
 import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
 import { startAccess } from './auth/access.js';
+import { startRollup } from './series/rollup.js';
 
 export interface Platform {
   url: string;
@@ -53,6 +54,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     }
     const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
     await influx.ensureDatabase(config.influx.retentionDays);
+    const seriesRollup = await startRollup(influx, { retentionDays: config.influx.rollupRetentionDays, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
 
     const access = await startAccess(config, dataDir);
     stops.push(() => access.stop());
@@ -116,7 +118,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     access.fleet.start(bus);
     const http = await buildApp({
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(),
-      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined,
+      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, seriesRollup, mqttDevices: broker ? access.mqttDevices : undefined,
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());

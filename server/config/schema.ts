@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object(
         database: Type.String({ default: 'gantry', pattern: '^[A-Za-z0-9_]+$', description: 'Database (bucket mapping on 2.x) that holds Gantry data.' }),
         retentionPolicy: Type.String({ default: 'raw', pattern: '^[A-Za-z0-9_]+$', description: 'Retention policy for raw telemetry.' }),
         retentionDays: Type.Integer({ minimum: 1, default: 30, description: 'How long raw telemetry is kept (private/managed database only).' }),
+        rollupRetentionDays: Type.Integer({ minimum: 0, default: 1825, description: 'How long hourly rollups (sum/count/min/max per metric, for long-range series) are kept; 0 turns rollups off.' }),
         username: Type.String({ default: '', description: 'InfluxDB user (sent as HTTP basic auth).' }),
         password: Type.String({ default: '', description: 'InfluxDB password. Secret: never logged.' }),
         port: Port(0, 'Port of the private influxd (0 = a free port).'),

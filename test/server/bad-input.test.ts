@@ -41,6 +41,7 @@ const BAD: [string, string, unknown?][] = [
   ['GET', '/api/telemetry/latest?site=Central'],
   ['GET', '/api/telemetry/series?scanner=s1&metrics=Helium&from=0'],
   ['GET', '/api/audit?from=yesterday'],
+  ['POST', '/api/telemetry/rollup', { from: 'last week', to: 0 }],
 ];
 
 test('bad input on every protected route answers 400 with the error body', async () => {

@@ -67,6 +67,7 @@ const EXAMPLES: Record<string, Maker> = {
   'GET /api/telemetry/latest': () => ({ path: '/api/telemetry/latest' }),
   'GET /api/telemetry/series': () => ({ path: `/api/telemetry/series?scanner=central-mri-1&metrics=helium_level_pct&from=${Date.now() - 3_600_000}` }),
   'GET /api/audit': () => ({ path: '/api/audit?limit=10' }),
+  'POST /api/telemetry/rollup': () => ({ path: '/api/telemetry/rollup', json: { from: Date.now() - 7_200_000, to: Date.now() } }),
 };
 
 const samplePath = (url: string) => url.replace(/:username/g, 'nobody').replace(/:id/g, 'x1').replace(/\*/g, '');

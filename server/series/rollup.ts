@@ -47,7 +47,15 @@ export async function ensureRollup(influx: InfluxStore, retentionDays: number): 
  *  Returns whether series queries may read the rollup. */
 export async function startRollup(influx: InfluxStore, opts: { retentionDays: number; rawRetentionDays: number }, log: Logger): Promise<boolean> {
   if (opts.retentionDays <= 0) return false;
-  if (await ensureRollup(influx, opts.retentionDays)) {
+  let created: boolean;
+  try {
+    created = await ensureRollup(influx, opts.retentionDays);
+  } catch (err) {
+    // InfluxDB 2.x/3.x v1-compatible APIs have no continuous queries: series then read raw data only.
+    log.warn({ err }, 'hourly rollup unavailable on this InfluxDB; long-range series read raw data');
+    return false;
+  }
+  if (created) {
     const now = Date.now();
     backfillRollup(influx, now - opts.rawRetentionDays * 86_400_000, now).then(
       () => log.info('hourly rollup backfilled from raw data'),

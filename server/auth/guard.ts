@@ -17,6 +17,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Scope an API token needs; default read for GET/HEAD, write otherwise. */
     scope?: TokenScope;
+    /** Reachable by a user who still has to replace a one-time password (who am I, change password). */
+    beforePasswordChange?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | undefined;
@@ -67,6 +69,9 @@ export function installGuard(app: FastifyInstance, store: AuthStore): RouteEntry
       throw new HttpError(403, 'this route declares no roles');
     }
     if (!cfg.roles.includes(principal.role)) throw new HttpError(403, `role ${principal.role} may not do this`);
+    if (principal.mustChangePassword && !cfg.beforePasswordChange) {
+      throw new HttpError(403, 'choose a new password first (POST /api/me/password)', 'password_change_required');
+    }
     if (principal.via === 'token') {
       const scope = neededScope(req);
       if (!principal.scopes?.includes(scope)) throw new HttpError(403, `this API token lacks the ${scope} scope`);

@@ -66,6 +66,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
       next(new Error('forbidden'));
       return;
     }
+    if (principal.mustChangePassword) { next(new Error('password change required')); return; }
     socket.data.principal = principal;
     next();
   });

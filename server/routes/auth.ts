@@ -39,12 +39,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   });
 
   app.get('/api/me', {
-    config: { roles: ANY_ROLE },
+    config: { roles: ANY_ROLE, beforePasswordChange: true },
     schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: Me, ...errors } },
   }, async (req) => toMe(req.principal as Principal));
 
   app.post('/api/me/password', {
-    config: { roles: ANY_ROLE, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
+    config: { roles: ANY_ROLE, beforePasswordChange: true, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
     schema: { tags: ['auth'], summary: 'Change your own password', body: ChangePasswordRequest, response: { 200: Ok, ...errors } },
   }, async (req) => {
     const p = req.principal as Principal;

@@ -49,7 +49,7 @@ describe('platform auth', () => {
   });
 
   test('wrong passwords lock the user out, even with the right one afterwards, until the lock expires', async () => {
-    await p.api('/api/users', { method: 'POST', json: { username: 'nurse', password: 'correct-horse-battery', role: 'viewer' } });
+    await p.api('/api/users', { method: 'POST', json: { username: 'nurse', password: 'correct-horse-battery', role: 'viewer', mustChangePassword: false } });
     for (let i = 0; i < 3; i++) assert.equal((await login('nurse', `wrong-${i}`)).status, 401);
     const locked = await login('nurse', 'correct-horse-battery');
     assert.equal(locked.status, 429);
@@ -57,6 +57,20 @@ describe('platform auth', () => {
     await new Promise((r) => setTimeout(r, 3100));
     assert.equal((await login('nurse', 'correct-horse-battery')).status, 200);
     assert.equal((await login('nobody-at-all', 'x')).status, 401);
+  });
+
+  test('a user with a one-time password can only see who they are and change it', async () => {
+    await p.api('/api/users', { method: 'POST', json: { username: 'newbie', password: 'one-time-password-1', role: 'biomed' } });
+    const cookie = await p.login('newbie', 'one-time-password-1');
+    assert.deepEqual(await (await p.api('/api/me', { cookie })).json(), { username: 'newbie', role: 'biomed', via: 'session', mustChangePassword: true });
+    const blocked = await p.api('/api/fleet/sites', { cookie });
+    assert.equal(blocked.status, 403);
+    assert.equal(((await blocked.json()) as { code: string }).code, 'password_change_required');
+    const change = (currentPassword: string, newPassword: string) => p.api('/api/me/password', { method: 'POST', cookie, json: { currentPassword, newPassword } });
+    assert.equal((await change('one-time-password-1', 'one-time-password-1')).status, 400);
+    assert.equal((await change('wrong-password-xx', 'my-own-password-1')).status, 400);
+    assert.equal((await change('one-time-password-1', 'my-own-password-1')).status, 200);
+    assert.equal((await p.api('/api/fleet/sites', { cookie })).status, 200);
   });
 
   test('logout ends the session; a revoked token stops working', async () => {
@@ -110,7 +124,7 @@ describe('platform auth', () => {
 
   test('site-scoped users only see their sites', async () => {
     await p.api('/api/fleet/sites/south', { method: 'PUT', json: { name: 'South' } });
-    await p.api('/api/users', { method: 'POST', json: { username: 'south-tech', password: 'south-tech-password', role: 'biomed', sites: ['south'] } });
+    await p.api('/api/users', { method: 'POST', json: { username: 'south-tech', password: 'south-tech-password', role: 'biomed', sites: ['south'], mustChangePassword: false } });
     const cookie = await p.login('south-tech', 'south-tech-password');
     const sites = (await (await p.api('/api/fleet/sites', { cookie })).json()) as { items: { id: string }[] };
     assert.deepEqual(sites.items.map((s) => s.id), ['south']);

@@ -21,7 +21,7 @@ const admin = (path: string, method: string, json?: unknown) => p.api(path, { me
 const EXAMPLES: Record<string, Maker> = {
   'GET /metrics': () => ({ path: '/metrics' }),
   'GET /api/me': () => ({ path: '/api/me' }),
-  'POST /api/me/password': () => ({ path: '/api/me/password', json: { currentPassword: 'password-for-viewer', newPassword: 'password-for-viewer' } }),
+  'POST /api/me/password': () => ({ path: '/api/me/password', json: { currentPassword: 'password-for-viewer', newPassword: 'password-for-viewer-2' } }),
   'GET /api/users': () => ({ path: '/api/users?limit=5' }),
   'POST /api/users': () => ({ path: '/api/users', json: { username: `u${++n}`, password: 'long-enough-password', role: 'viewer' } }),
   'PATCH /api/users/:username': async () => {
@@ -76,7 +76,7 @@ before(async () => {
   p = await startTestPlatform();
   cookies.set('admin', p.adminCookie);
   for (const role of ROLES.filter((r) => r !== 'admin')) {
-    const res = await admin('/api/users', 'POST', { username: role, password: `password-for-${role}`, role });
+    const res = await admin('/api/users', 'POST', { username: role, password: `password-for-${role}`, role, mustChangePassword: false });
     assert.equal(res.status, 201, await res.text());
     cookies.set(role, await p.login(role, `password-for-${role}`));
   }

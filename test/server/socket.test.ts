@@ -51,7 +51,7 @@ test('rooms: a client gets only what it subscribed to; site-scoped users cannot 
   await eventually('site update', async () => got, (g) => g.includes('room-c'));
   assert.ok(!got.includes('room-b') || got.indexOf('room-b') > got.indexOf('room-a'), 'room-b arrived before subscribing to its site');
 
-  await p.api('/api/users', { method: 'POST', json: { username: 'north-only', password: 'north-only-password', role: 'viewer', sites: ['north'] } });
+  await p.api('/api/users', { method: 'POST', json: { username: 'north-only', password: 'north-only-password', role: 'viewer', sites: ['north'], mustChangePassword: false } });
   const scoped = open({ cookie: await p.login('north-only', 'north-only-password') });
   await connected(scoped);
   const denied = await new Promise<SubscribeAck>((r) => scoped.emit('subscribe', ['fleet', 'site:south'], r));

@@ -91,9 +91,10 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     helium.start();
     stops.push(() => helium.stop());
 
-    // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
-    const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
-      : broker ? access.mqttDevices.internal : {};
+    // Gantry's own clients log in to the embedded broker with the internal credential generated at start;
+    // mqtt.username/password are for an external broker.
+    const mqttCreds = broker ? access.mqttDevices.internal
+      : config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password } : {};
     const collector = new ScannerTelemetryCollector(
       { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds, limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxSamplesPerMessage: config.ingest.maxSamplesPerMessage, maxFutureSkewMs: config.ingest.maxFutureSkewSeconds * 1000 } },
       pipeline, pipeline, log.child({ module: 'scanner-telemetry' }),

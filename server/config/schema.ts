@@ -49,7 +49,7 @@ export const ConfigSchema = Type.Object(
     mqtt: Type.Object(
       {
         url: Type.String({ default: '', description: 'URL of an existing MQTT broker (mqtt://, mqtts://). Empty: Gantry runs an embedded broker.' }),
-        username: Type.String({ default: '', description: 'Username Gantry connects to the broker with.' }),
+        username: Type.String({ default: '', description: 'Username Gantry connects to an external broker (mqtt.url) with; the embedded broker uses a credential generated at each start.' }),
         password: Type.String({ default: '', description: 'Password for the broker. Secret: never logged.' }),
         clientId: Type.String({ default: 'gantry-collector', description: 'Client id of the telemetry collector; fixed so the broker keeps its persistent session.' }),
         embeddedHost: Type.String({ default: '127.0.0.1', description: 'Address the embedded broker binds.' }),

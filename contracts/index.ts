@@ -10,3 +10,6 @@ export * from './fleet.js';
 export * from './series.js';
 export * from './audit.js';
 export * from './mqtt-devices.js';
+export * from './downtime.js';
+export * from './whatif.js';
+

@@ -6,6 +6,7 @@
 // `unsubscribe` change it. Telemetry is coalesced per client (config realtime.maxUpdatesPerSecond per scanner).
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
+import type { PacsDerived, PacsProbeResult, PacsStorageSample } from './pacs.js';
 
 /** 'fleet' (everything the user may see), 'site:<siteId>' or 'scanner:<scannerId>'. */
 export type Room = 'fleet' | `site:${string}` | `scanner:${string}`;
@@ -20,6 +21,9 @@ export interface ServerToClientEvents {
   alert: (alert: Alert) => void;
   'alerts:snapshot': (alerts: Alert[]) => void;
   'telemetry:snapshot': (readings: TelemetryReading[]) => void;
+  'pacs:probe': (result: PacsProbeResult) => void;
+  'pacs:storage': (sample: PacsStorageSample) => void;
+  'pacs:derived': (signals: PacsDerived) => void;
 }
 
 export interface ClientToServerEvents {
@@ -34,6 +38,10 @@ export const SOCKET_EVENT_ROLES = {
   alert: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'alerts:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'telemetry:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  // PACS health is IT's domain (and admins'); biomedical engineers and managers do not get the stream.
+  'pacs:probe': ['admin', 'it'],
+  'pacs:storage': ['admin', 'it'],
+  'pacs:derived': ['admin', 'it'],
   subscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   unsubscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
 } as const satisfies Record<keyof ServerToClientEvents | keyof ClientToServerEvents, readonly string[]>;

@@ -27,6 +27,9 @@ import { userRoutes } from './routes/users.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { auditRoutes } from './routes/audit.js';
+import { downtimeRoutes } from './routes/downtime.js';
+import { whatIfRoutes } from './routes/whatif.js';
+import type { Analytics } from './downtime/analytics.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 
 export interface AppDeps {
@@ -41,10 +44,11 @@ export interface AppDeps {
   audit: AuditLog;
   fleet: FleetRegistry;
   influx: InfluxStore;
-  /** True when hourly rollups are maintained and long-range series may read them. */
-  seriesRollup: boolean;
+  /** True when hourly rollups are maintained and long-range series may read them (default false). */
+  seriesRollup?: boolean;
   /** Embedded broker credentials; undefined when an external broker is used. */
   mqttDevices: MqttDevices | undefined;
+  analytics?: Analytics;
 }
 
 function createFastify(config: Readonly<Config>, log: Logger) {
@@ -55,6 +59,9 @@ function createFastify(config: Readonly<Config>, log: Logger) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
+
+/** Client-side routes of web/src/app.tsx. */
+const SPA_PATHS = ['/alerts', '/pacs', '/downtime', '/scanners/:scannerId'];
 
 export type GantryFastify = ReturnType<typeof createFastify>;
 export interface GantryApp { app: GantryFastify; io: GantryIo; routes: RouteEntry[] }
@@ -74,8 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   });
   await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });
   await app.register(fleetRoutes, { fleet: deps.fleet });
-  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup });
+  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup ?? false });
   await app.register(auditRoutes, { audit: deps.audit });
+  if (deps.analytics) {
+    await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });
+    await app.register(whatIfRoutes, { whatif: deps.analytics.whatif });
+  }
 
   // The dashboard's files are public (the login page must load); its data is not.
   await app.register(async (web) => {
@@ -83,6 +94,11 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     const webDist = resolve(config.http.webDist);
     if (existsSync(resolve(webDist, 'index.html'))) {
       await web.register(fastifyStatic, { root: webDist, prefix: '/', index: ['index.html'] });
+      // Deep links of the single-page app (a reload or a shared URL) get index.html; the router takes it
+      // from there. Listed explicitly so unknown /api paths still answer the JSON 404.
+      for (const path of SPA_PATHS) {
+        web.get(path, { schema: { hide: true } }, async (_req, reply) => reply.type('text/html').sendFile('index.html'));
+      }
     } else {
       web.get('/', { schema: { hide: true } }, async (_req, reply) => reply.code(503).send({
         statusCode: 503, error: 'Service Unavailable', message: `dashboard not built (${webDist}): run npm run build`,

@@ -21,6 +21,8 @@ import { HeliumThresholdRule } from './alerts/helium-threshold.js';
 import { buildApp, type GantryApp } from './app.js';
 import { startAccess } from './auth/access.js';
 import { startRollup } from './series/rollup.js';
+import { createAnalytics } from './downtime/analytics.js';
+import { startPacs, type PacsModule } from './pacs/module.js';
 
 export interface Platform {
   url: string;
@@ -29,6 +31,7 @@ export interface Platform {
   bus: EventBus;
   http: GantryApp;
   simulator: FleetSimulator | undefined;
+  pacs: PacsModule;
   privateInfluxd: PrivateInfluxd | undefined;
   /** Set on the first start only: the admin account and its one-time password, to show the operator once. */
   initialAdmin: { username: string; password: string; generated: boolean } | undefined;
@@ -102,6 +105,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     await collector.start();
     stops.push(() => collector.stop());
 
+    const pacs = await startPacs(config, { sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds }, rejected: (r, t, d) => pipeline.rejected(r, t, d), query: (q) => influx.query(q) }, log.child({ module: 'pacs' }));
+    stops.push(() => pacs.stop());
+
     const health = async (): Promise<Health> => {
       const db = await influx.ping();
       const influxOk = db.ok && !drain.degraded;
@@ -117,9 +123,10 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       };
     };
     access.fleet.start(bus);
+    const analytics = createAnalytics(config, influx, { vendorOf: (id) => access.fleet.scanner(id)?.vendor });
     const http = await buildApp({
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => helium.list(),
-      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, seriesRollup, mqttDevices: broker ? access.mqttDevices : undefined,
+      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, seriesRollup, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
@@ -133,7 +140,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       await simulator.start();
       stops.push(() => simulator?.stop());
     }
-    return { url, mqttUrl, influx, bus, http, simulator, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
+    return { url, mqttUrl, influx, bus, http, simulator, pacs, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,8 +1,57 @@
 // The single configuration schema. Every key has a default and a description; docs/configuration.md is
 // generated from this file (npm run docs:config) and a test fails when the two disagree.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { StudyAgeBucket } from '../../contracts/pacs.js';
 
 const Port = (def: number, description: string) => Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
+
+const Probe = <T extends TProperties>(intervalMs: number, timeoutMs: number, what: string, extra: T) => Type.Object({
+  ...extra,
+  enabled: Type.Boolean({ default: true, description: `Run the ${what} probe.` }),
+  intervalMs: Type.Integer({ minimum: 0, default: intervalMs, description: `Pause between two ${what} probes.` }),
+  timeoutMs: Type.Integer({ minimum: 100, default: timeoutMs, description: `A ${what} probe that takes longer fails with cause "timeout".` }),
+}, { default: {}, additionalProperties: false });
+
+const PacsSlug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' });
+const AeTitle = Type.String({ pattern: '^[ -~]{1,16}$' });
+
+/** One PACS Gantry probes (config.pacs.targets[]). */
+export const PacsTarget = Type.Object({
+  id: PacsSlug,
+  site: PacsSlug,
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  calledAet: AeTitle,
+  callingAet: Type.Optional(AeTitle),
+  tls: Type.Optional(Type.Object({ ca: Type.Optional(Type.String()), cert: Type.Optional(Type.String()), key: Type.Optional(Type.String()), rejectUnauthorized: Type.Optional(Type.Boolean()) }, { additionalProperties: false, description: 'DICOM TLS: paths of PEM files (CA, client certificate, client key).' })),
+  rest: Type.Optional(Type.Object({
+    url: Type.String({ description: 'Orthanc REST base URL (GET /statistics).' }),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    intervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
+  }, { additionalProperties: false })),
+  dicomweb: Type.Optional(Type.Object({ url: Type.String(), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()) }, { additionalProperties: false })),
+  prometheus: Type.Optional(Type.Object({ url: Type.String(), username: Type.Optional(Type.String()), password: Type.Optional(Type.String()), intervalMs: Type.Optional(Type.Integer({ minimum: 100 })) }, { additionalProperties: false })),
+  echo: Probe(30000, 10000, 'C-ECHO', {}),
+  find: Probe(300000, 20000, 'C-FIND', { studyDate: Type.Optional(Type.String({ pattern: '^\\d{8}$', description: 'Day queried (YYYYMMDD); default: today.' })) }),
+  retrieve: Probe(900000, 120000, 'retrieval', {}),
+  canaries: Type.Array(Type.Object({
+    name: PacsSlug,
+    studyInstanceUid: Type.String({ pattern: '^[0-9.]{1,64}$' }),
+    studyDate: Type.Optional(Type.String({ pattern: '^\\d{8}$' })),
+    ageBucket: Type.Optional(StudyAgeBucket),
+    tier: Type.Optional(PacsSlug),
+    method: Type.Optional(Type.Union([Type.Literal('c-get'), Type.Literal('wado-rs')])),
+  }, { additionalProperties: false }), { default: [] }),
+  tiers: Type.Array(Type.Object({
+    name: PacsSlug,
+    source: Type.Union([Type.Literal('statfs'), Type.Literal('folder'), Type.Literal('orthanc')]),
+    path: Type.Optional(Type.String()),
+    capacityBytes: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    intervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
+  }, { additionalProperties: false }), { default: [] }),
+}, { additionalProperties: false });
+export type PacsTarget = Static<typeof PacsTarget>;
 
 export const ConfigSchema = Type.Object(
   {
@@ -103,6 +152,53 @@ export const ConfigSchema = Type.Object(
     realtime: Type.Object(
       {
         maxUpdatesPerSecond: Type.Number({ minimum: 0.1, maximum: 100, default: 2, description: 'Telemetry updates per second per scanner sent to one Socket.IO client; faster readings are merged.' }),
+      },
+      { default: {} },
+    ),
+    downtime: Type.Object(
+      {
+        // Default rates: issue 9 quotes a public vendor estimate of over USD 41,000 of lost revenue for one MRI
+        // down one day (41,000 / 24 h ≈ 1,710 USD/h). The other modalities are Gantry's assumptions scaled from
+        // that figure by typical exam revenue; see docs/downtime.md. Replace them with a site's own figures.
+        costPerHourUsd: Type.Object(
+          {
+            mri: Type.Number({ minimum: 0, default: 1710, description: 'Cost of one hour of MRI downtime, USD (from the vendor estimate of USD 41,000 per MRI-day).' }),
+            ct: Type.Number({ minimum: 0, default: 1200, description: 'Cost of one hour of CT downtime, USD (assumption, see docs/downtime.md).' }),
+            petct: Type.Number({ minimum: 0, default: 2000, description: 'Cost of one hour of PET-CT downtime, USD (assumption).' }),
+            xray: Type.Number({ minimum: 0, default: 250, description: 'Cost of one hour of X-ray downtime, USD (assumption).' }),
+            us: Type.Number({ minimum: 0, default: 200, description: 'Cost of one hour of ultrasound downtime, USD (assumption).' }),
+          },
+          { default: {} },
+        ),
+        defaultRangeDays: Type.Integer({ minimum: 1, default: 30, description: 'Range of a downtime report when the request gives no from.' }),
+        maxRangeDays: Type.Integer({ minimum: 1, default: 400, description: 'Longest range one downtime request may cover.' }),
+        lookbackDays: Type.Integer({ minimum: 1, default: 30, description: 'How far before a range to look for the status in force at its start.' }),
+        statusRetentionPolicy: Type.String({ default: '', pattern: '^[A-Za-z0-9_]*$', description: 'Retention policy that holds scanner_status, if not the database default (trends over a year need status kept that long).' }),
+        staleAfterHours: Type.Number({ minimum: 0, default: 0, description: 'A status with no newer one turns unknown after this many hours (0 = it holds until the next status; no-data alerts mark gaps).' }),
+      },
+      { default: {} },
+    ),
+    whatif: Type.Object(
+      {
+        replications: Type.Integer({ minimum: 2, maximum: 200, default: 20, description: 'Replications per what-if run (confidence intervals come from them).' }),
+        days: Type.Integer({ minimum: 1, maximum: 365, default: 28, description: 'Simulated days per replication, after the warm-up.' }),
+        warmupDays: Type.Integer({ minimum: 0, maximum: 60, default: 7, description: 'Simulated days discarded at the start of each replication.' }),
+        seed: Type.Integer({ default: 1, description: 'Base random seed of what-if runs; replication i uses seed + i in baseline and scenario alike.' }),
+        timezone: Type.String({ default: 'UTC', description: 'IANA time zone for the hour of day of exam arrivals fitted from exam events.' }),
+        fitDays: Type.Integer({ minimum: 1, default: 28, description: 'Days of exam events used to fit arrivals and durations.' }),
+        availabilityDays: Type.Integer({ minimum: 1, default: 90, description: 'Days of status history used for each scanner\'s measured availability.' }),
+        radiologists: Type.Integer({ minimum: 0, default: 0, description: 'Radiologists reading for a site in the what-if model (0 = sized to about 75 % utilization of the expected reading work).' }),
+      },
+      { default: {} },
+    ),
+    pacs: Type.Object(
+      {
+        targets: Type.Array(PacsTarget, { default: [], description: 'PACS to probe (YAML list; see docs/pacs.md). Empty: no active PACS probes.' }),
+        acceptPushed: Type.Boolean({ default: true, description: 'Accept PACS metrics pushed by edge agents on gantry/v1/{site}/pacs/{pacsId}/metrics.' }),
+        derivedIntervalMs: Type.Integer({ minimum: 100, default: 10000, description: 'How often PACS derived signals (tier forecast, failure rates, latency percentiles) are recomputed and pushed.' }),
+        windowMinutes: Type.Number({ exclusiveMinimum: 0, default: 60, description: 'Sliding window of probe results for failure rates and latency percentiles.' }),
+        growthWindowHours: Type.Number({ exclusiveMinimum: 0, default: 168, description: 'Sliding window of tier samples for the growth rate and days-to-full forecast.' }),
+        ruleOverrides: Type.Record(Type.String(), Type.Object({ threshold: Type.Optional(Type.Number()), enabled: Type.Optional(Type.Boolean()), forSeconds: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }), { default: {}, description: 'Per rule id of contracts/pacs-rules.json: threshold / enabled / forSeconds overrides.' }),
       },
       { default: {} },
     ),

@@ -2,11 +2,15 @@
 // here without knowing about each other; the map below is the only list of what travels on it.
 import { EventEmitter } from 'node:events';
 import type { Alert, TelemetryReading, RejectReason } from '../../contracts/index.js';
+import type { PacsDerived, PacsProbeResult, PacsStorageSample } from '../../contracts/pacs.js';
 
 export interface BusEvents {
   telemetry: TelemetryReading;
   alert: Alert;
   reject: { reason: RejectReason; topic: string; detail: string };
+  'pacs:probe': PacsProbeResult;
+  'pacs:storage': PacsStorageSample;
+  'pacs:derived': PacsDerived;
 }
 
 export class EventBus {

@@ -130,7 +130,25 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     }
   });
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
+  // PACS health goes to the roles allowed to see it (SOCKET_EVENT_ROLES) and only for sites they may see.
+  // It is low-rate (one derived update per PACS per interval), so walking the sockets is cheap.
+  const toPacsViewers = <E extends 'pacs:probe' | 'pacs:storage' | 'pacs:derived'>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {
+    const roles: readonly string[] = SOCKET_EVENT_ROLES[event];
+    for (const socket of io.sockets.sockets.values()) {
+      const principal = socket.data.principal;
+      if (roles.includes(principal.role) && canSeeSite(principal, payload.site)) (socket.emit as (e: E, x: typeof payload) => void)(event, payload);
+    }
+  };
+  const offPacs = [
+    deps.bus.on('pacs:probe', (r) => toPacsViewers('pacs:probe', r)),
+    deps.bus.on('pacs:storage', (x) => toPacsViewers('pacs:storage', x)),
+    deps.bus.on('pacs:derived', (d) => toPacsViewers('pacs:derived', d)),
+  ];
   const close = io.close.bind(io);
-  io.close = (fn) => { offTelemetry(); offAlert(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); deps.registry.removeSingleMetric('gantry_socket_telemetry_deferred_total'); return close(fn); };
+  io.close = (fn) => {
+    offTelemetry(); offAlert(); for (const off of offPacs) off(); coalescer.stop();
+    for (const m of ['gantry_socket_clients', 'gantry_socket_telemetry_coalesced_total', 'gantry_socket_telemetry_deferred_total']) deps.registry.removeSingleMetric(m);
+    return close(fn);
+  };
   return io;
 }

@@ -37,3 +37,13 @@ test('a metric already past its limit reports zero', () => {
   const f = forecastTimeToThreshold(noisyLine(50, 90, 1, 0.1), { limit: 80, direction: 'above' });
   assert.equal(f?.etaMs, 0);
 });
+
+test('a daily load cycle is not mistaken for a trend once a day has been seen', () => {
+  // Power-like metric: 5-minute samples, 30 h, ramping with exam load; the limit is far above normal.
+  const cycle = Array.from({ length: 360 }, (_, i) => ({ t: i * 300_000, value: 40 + 35 * Math.sin((2 * Math.PI * i) / 288) + Math.sin(i * 7.1) }));
+  assert.equal(forecastTimeToThreshold(cycle, { limit: 120, direction: 'above', minSpanMs: DAY }), null);
+  assert.equal(forecastTimeToThreshold(cycle.slice(0, 60), { limit: 120, direction: 'above', minSpanMs: DAY }), null);
+  // The same span with a real drift still forecasts.
+  const drift = cycle.map((s, i) => ({ t: s.t, value: 40 + i * 0.2 + Math.sin(i * 7.1) }));
+  assert.ok(forecastTimeToThreshold(drift, { limit: 120, direction: 'above', minSpanMs: DAY }));
+});

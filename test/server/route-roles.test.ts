@@ -11,7 +11,9 @@ const cookies = new Map<Role, string>();
 let n = 0;
 
 /** Routes allowed to be public; anything else marked public fails. */
-const PUBLIC = [/^\/health$/, /^\/api\/auth\/(login|logout)$/, /^\/docs(\/|$)/, /^\/\*?$/];
+const PUBLIC = [/^\/health$/, /^\/api\/auth\/(login|logout)$/, /^\/docs(\/|$)/, /^\/\*?$/,
+  // The single-page app's deep links serve index.html (no data): web/src/app.tsx routes.
+  /^\/(alerts|pacs|downtime|scanners\/:scannerId)$/];
 
 interface Example { path: string; json?: unknown }
 type Maker = () => Promise<Example> | Example;
@@ -68,6 +70,11 @@ const EXAMPLES: Record<string, Maker> = {
   'GET /api/telemetry/series': () => ({ path: `/api/telemetry/series?scanner=central-mri-1&metrics=helium_level_pct&from=${Date.now() - 3_600_000}` }),
   'GET /api/audit': () => ({ path: '/api/audit?limit=10' }),
   'POST /api/telemetry/rollup': () => ({ path: '/api/telemetry/rollup', json: { from: Date.now() - 7_200_000, to: Date.now() } }),
+  'GET /api/downtime': () => ({ path: '/api/downtime?groupBy=site' }),
+  'GET /api/downtime/csv': () => ({ path: '/api/downtime/csv?groupBy=site' }),
+  'GET /api/downtime/timeline': () => ({ path: '/api/downtime/timeline?scannerId=central-mri-1' }),
+  'GET /api/whatif/model': () => ({ path: '/api/whatif/model?site=central' }),
+  'POST /api/whatif': () => ({ path: '/api/whatif', json: { site: 'central', scenario: { kind: 'add-radiologist', count: 1 }, replications: 2, days: 1, warmupDays: 0 } }),
 };
 
 const samplePath = (url: string) => url.replace(/:username/g, 'nobody').replace(/:id/g, 'x1').replace(/\*/g, '');
@@ -75,6 +82,11 @@ const samplePath = (url: string) => url.replace(/:username/g, 'nobody').replace(
 before(async () => {
   p = await startTestPlatform();
   cookies.set('admin', p.adminCookie);
+  // One status record, so the downtime timeline and the what-if model of site central have data.
+  const s = p.influx.settings;
+  await fetch(`${s.url}/write?db=${s.database}&rp=${s.retentionPolicy}&precision=ms`, {
+    method: 'POST', body: `scanner_status,site=central,modality=mri,scanner=central-mri-1 state="up",state_code=0i,reason="" ${Date.now() - 3_600_000}`,
+  });
   for (const role of ROLES.filter((r) => r !== 'admin')) {
     const res = await admin('/api/users', 'POST', { username: role, password: `password-for-${role}`, role, mustChangePassword: false });
     assert.equal(res.status, 201, await res.text());

@@ -1,31 +1,66 @@
 import { useEffect, useState } from 'react';
-import type { Alert } from '../../contracts/alerts';
-import type { TelemetryReading } from '../../contracts/telemetry';
-import { subscribeAlerts } from './data/alerts';
-import { subscribeConnection } from './data/socket';
-import { subscribeFleetTelemetry } from './data/telemetry';
-import { FleetGrid } from './components/fleet-grid';
-import { AlertList } from './components/alert-list';
+import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router';
+import type { Alert } from '../../contracts/alerts.js';
+import type { Me } from '../../contracts/auth.js';
+import { fetchMe, logout } from './data/auth.js';
+import { subscribeAlerts } from './data/alerts.js';
+import { onUnauthorized } from './data/http.js';
+import { subscribeConnection } from './data/socket.js';
+import { navFor } from './lib/nav.js';
+import { AlertList } from './components/alert-list.js';
+import { AlertsPage } from './pages/alerts-page.js';
+import { DowntimePage } from './pages/downtime-page.js';
+import { FleetPage } from './pages/fleet-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { PacsPage } from './pages/pacs-page.js';
+import { ScannerPage } from './pages/scanner-page.js';
+
+type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; message: string } | { state: 'signed-in'; me: Me };
 
 export function App() {
-  const [fleet, setFleet] = useState<ReadonlyMap<string, TelemetryReading>>(new Map());
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  useEffect(() => {
+    fetchMe().then((me) => setSession(me ? { state: 'signed-in', me } : { state: 'anonymous' }),
+      (err: unknown) => setSession({ state: 'error', message: err instanceof Error ? err.message : String(err) }));
+    return onUnauthorized(() => setSession({ state: 'anonymous' }));
+  }, []);
+  if (session.state === 'loading') return <p className="panel empty" data-testid="loading">Loading…</p>;
+  if (session.state === 'error') return <p className="panel error" role="alert">Gantry is not reachable: {session.message}</p>;
+  // A full reload after login gives the socket and every store a clean start with the new session.
+  if (session.state === 'anonymous') return <LoginPage onLoggedIn={() => window.location.reload()} />;
+  return <BrowserRouter><SignedIn me={session.me} /></BrowserRouter>;
+}
+
+function SignedIn({ me }: { me: Me }) {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [connected, setConnected] = useState(false);
-  useEffect(() => subscribeFleetTelemetry(setFleet), []);
   useEffect(() => subscribeAlerts(setAlerts), []);
   useEffect(() => subscribeConnection(setConnected), []);
   const open = alerts.filter((a) => a.state !== 'resolved');
+  const nav = navFor(me.role);
+  const canSeeAlerts = nav.some((n) => n.path === '/alerts');
   return (
     <div className="app">
       <header className="topbar">
         <h1>Gantry</h1>
-        <span className="subtitle">Imaging fleet — live</span>
+        <nav aria-label="Main">
+          {nav.map((n) => <NavLink key={n.path} to={n.path} end={n.path === '/'}>{n.label}</NavLink>)}
+        </nav>
         <span className={`conn ${connected ? 'on' : 'off'}`} data-testid="connection">{connected ? 'live' : 'disconnected'}</span>
         <span className="alert-count" data-testid="open-alert-count">{open.length} open alert{open.length === 1 ? '' : 's'}</span>
+        <span className="user" data-testid="user">{me.username} ({me.role})
+          <button type="button" className="secondary" onClick={() => { void logout().finally(() => window.location.assign('/')); }}>Sign out</button>
+        </span>
       </header>
-      <main className="layout">
-        <FleetGrid fleet={fleet} alerts={open} />
-        <AlertList alerts={alerts} />
+      <main>
+        <Routes>
+          <Route path="/" element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
+          <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
+          <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />
+          <Route path="/pacs" element={nav.some((n) => n.path === '/pacs') ? <PacsPage /> : <Navigate to="/" replace />} />
+          <Route path="/downtime" element={nav.some((n) => n.path === '/downtime') ? <DowntimePage /> : <Navigate to="/" replace />} />
+          <Route path="*" element={<p className="panel empty">This page does not exist.</p>} />
+        </Routes>
       </main>
     </div>
   );

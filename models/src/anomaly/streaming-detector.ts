@@ -35,7 +35,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   maxSteps: 300,
   maxEpochs: 40,
   calibrationSize: 2000,
-  shortWindow: 6,
+  shortWindow: 12,
   statWindow: 600,
   threshold: 0.5,
   suppress: 60,

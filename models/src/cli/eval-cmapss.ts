@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../backend.js';
 import { readCmapss, readRulFile, rmse, phm08Score, truncateUnits, type UnitSeries } from '../rul/cmapss.js';
-import { RulModel, type RulConfig } from '../rul/rul-model.js';
+import { RulModel, DEFAULT_RUL_CONFIG, type RulConfig } from '../rul/rul-model.js';
 import { ProgressBar } from './progress.js';
 
 const USAGE = 'usage: npm run eval:cmapss -- --train FILE [--test FILE --rul FILE] [--holdout 0.2] [--config JSON]';
@@ -44,7 +44,7 @@ if (args.test && args.rul) {
 }
 const cap = config.cap ?? 125;
 console.log(`backend ${backend}; training on ${trainUnits.length} units; evaluating on ${label}`);
-const epochs = config.epochs ?? 40;
+const epochs = config.epochs ?? DEFAULT_RUL_CONFIG.epochs;
 const bar = new ProgressBar('train', epochs);
 const started = performance.now();
 const model = RulModel.train(trainUnits, config, (e, loss) => bar.tick(e + 1, `loss ${loss.toFixed(5)}`));

@@ -36,6 +36,14 @@ const results = corpus.map((series) => {
 });
 const scored = results.map((r) => ({ name: r.series.key, timestamps: r.series.timestamps, scores: r.scores, windows: r.series.windows }));
 console.log(`scored in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const standard = scoreCorpus(scored, 'standard');
+if (!args.quiet) {
+  // Where the points are won and lost at the corpus-wide standard threshold.
+  for (const one of scored) {
+    const s = scoreCorpus([one], 'standard', standard.threshold);
+    console.log(`  ${one.name.padEnd(60)} windows ${s.detectedWindows}/${s.windows}  fp rows ${s.falsePositives}  raw ${s.raw.toFixed(2)}`);
+  }
+}
 for (const profile of Object.keys(NAB_PROFILES) as ProfileName[]) {
   const s = scoreCorpus(scored, profile);
   console.log(

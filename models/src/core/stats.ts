@@ -88,7 +88,11 @@ export class TailCalibrator {
   private readonly history: RollingWindow;
   private readonly recent: RollingWindow;
 
-  constructor(historySize: number, readonly shortSize: number, private readonly minHistory: number) {
+  /**
+   * `minStd` is in the signal's own units. Both stages feed standardized signals, so a fixed floor
+   * stops a flat stretch (std ~0) from turning the next tiny change into a certain anomaly.
+   */
+  constructor(historySize: number, readonly shortSize: number, private readonly minHistory: number, private readonly minStd = 0.05) {
     this.history = new RollingWindow(historySize);
     this.recent = new RollingWindow(shortSize);
   }
@@ -99,7 +103,7 @@ export class TailCalibrator {
     const avg = this.recent.mean();
     let tail = 1;
     if (this.history.size >= this.minHistory) {
-      const sd = Math.max(this.history.std(), 1e-6 + Math.abs(this.history.mean()) * 1e-3);
+      const sd = Math.max(this.history.std(), this.minStd);
       tail = normalTail((avg - this.history.mean()) / sd);
     }
     // History holds short-term means, not raw samples, so the comparison is like with like.

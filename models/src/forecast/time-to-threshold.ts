@@ -14,6 +14,11 @@ export interface ThresholdQuery {
   /** Two-sided confidence of the band, e.g. 0.9 gives a 5 %..95 % range. */
   confidence?: number;
   minSamples?: number;
+  /**
+   * No forecast until the samples span this long. A metric with a daily cycle (power, tube current)
+   * looks like a trend over a few hours; a span of a day or more lets the slope test see the cycle.
+   */
+  minSpanMs?: number;
   /** ETAs beyond this are reported as null: a year-away crossing is not an alert. */
   maxHorizonMs?: number;
 }
@@ -49,6 +54,8 @@ export function forecastTimeToThreshold(samples: TimedSample[], q: ThresholdQuer
   const pts = samples.filter((s) => Number.isFinite(s.t) && Number.isFinite(s.value));
   if (pts.length < (q.minSamples ?? 8)) return null;
   const n = pts.length;
+  const span = pts[n - 1]!.t - pts[0]!.t;
+  if (span < (q.minSpanMs ?? 0)) return null;
   const tMean = pts.reduce((s, p) => s + p.t, 0) / n;
   const vMean = pts.reduce((s, p) => s + p.value, 0) / n;
   let sxx = 0;
@@ -60,8 +67,14 @@ export function forecastTimeToThreshold(samples: TimedSample[], q: ThresholdQuer
   if (sxx === 0) return null;
   const slope = sxy / sxx;
   const intercept = vMean - slope * tMean;
-  const sse = pts.reduce((s, p) => s + (p.value - (intercept + slope * p.t)) ** 2, 0);
-  const se = Math.sqrt(sse / Math.max(1, n - 2) / sxx);
+  const resid = pts.map((p) => p.value - (intercept + slope * p.t));
+  const sse = resid.reduce((s, r) => s + r * r, 0);
+  let lag = 0;
+  for (let i = 1; i < n; i++) lag += resid[i]! * resid[i - 1]!;
+  // Residuals that follow a cycle (daily load) are correlated; the AR(1) variance inflation keeps a
+  // half-seen cycle from passing as a significant trend, and leaves white-noise residuals as they are.
+  const rho = sse > 0 ? Math.min(0.99, Math.max(0, lag / sse)) : 0;
+  const se = Math.sqrt((sse / Math.max(1, n - 2) / sxx) * ((1 + rho) / (1 - rho)));
   const now = q.nowMs ?? Math.max(...pts.map((p) => p.t));
   const current = intercept + slope * now;
   const sign = q.direction === 'above' ? 1 : -1;

@@ -18,10 +18,10 @@ export function scoreSeries(series: NabSeries, config: Partial<DetectorConfig>):
   return { series, scores, ms: performance.now() - start };
 }
 
-/** NAB's results layout: DIR/<detector>/<group>/<detector>_<file>.csv with a label column. */
+/** NAB's results layout: DIR/<group>/<detector>_<file>.csv (pass NAB's results/<detector> as DIR). */
 export function writeNabResults(dir: string, detector: string, result: SeriesScores): string {
   const { series, scores } = result;
-  const outDir = join(dir, detector, series.group);
+  const outDir = join(dir, series.group);
   mkdirSync(outDir, { recursive: true });
   const lines = ['timestamp,value,anomaly_score,label'];
   series.values.forEach((v, i) => {

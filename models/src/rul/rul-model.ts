@@ -22,7 +22,7 @@ export const DEFAULT_RUL_CONFIG: RulConfig = {
   cap: 125,
   hidden: [64, 32],
   dropout: 0.2,
-  epochs: 40,
+  epochs: 20,
   batchSize: 128,
   learningRate: 0.002,
   minCorrelation: 0.2,

@@ -1,33 +1,30 @@
-import { useEffect, useRef, useState } from 'react';
-import { Line, LineChart, ResponsiveContainer, YAxis } from 'recharts';
-import type { Alert } from '../../../contracts/alerts';
-import type { TelemetryReading } from '../../../contracts/telemetry';
-import { metricsFor } from '../../../contracts/metric-catalog';
-import { formatValue } from '../format';
+import { memo } from 'react';
+import { Link } from 'react-router';
+import type { Alert } from '../../../contracts/alerts.js';
+import type { TelemetryReading } from '../../../contracts/telemetry.js';
+import { metricsFor } from '../../../contracts/metric-catalog.js';
+import { formatTime, formatValue } from '../lib/format.js';
+import type { TileState } from '../lib/risk.js';
+import { Sparkline } from './sparkline.js';
 
-const HISTORY = 60;
+export interface ScannerTileProps {
+  reading: TelemetryReading;
+  history: readonly TelemetryReading[];
+  openAlerts: readonly Alert[];
+  state: TileState;
+}
 
-export function ScannerTile({ reading, alerts }: { reading: TelemetryReading; alerts: Alert[] }) {
+/** Memoised: with hundreds of tiles, only the tiles whose reading changed re-render each frame. */
+export const ScannerTile = memo(function ScannerTile({ reading, history, openAlerts, state }: ScannerTileProps) {
   const keyMetrics = metricsFor(reading.modality).filter((m) => m.key);
-  const trendMetric = keyMetrics[0];
-  const history = useRef<{ ts: number; v: number }[]>([]);
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const v = trendMetric ? reading.metrics[trendMetric.name] : undefined;
-    if (v === undefined) return;
-    const h = history.current;
-    if (h.length === 0 || (h[h.length - 1]?.ts ?? 0) < reading.ts) {
-      h.push({ ts: reading.ts, v });
-      if (h.length > HISTORY) h.shift();
-      setTick((t) => t + 1);
-    }
-  }, [reading, trendMetric]);
-  const state = alerts.some((a) => a.severity === 'critical') ? 'critical' : alerts.length > 0 ? 'warning' : 'ok';
+  const trend = keyMetrics[0];
+  const values = trend ? history.slice(-60).map((h) => h.metrics[trend.name]).filter((v): v is number => v !== undefined) : [];
   return (
-    <article className={`tile ${state}`} data-testid={`tile-${reading.scannerId}`} data-state={state} aria-label={`${reading.scannerId} ${state}`}>
+    <article className={`tile ${state}`} data-testid={`tile-${reading.scannerId}`} data-state={state}>
       <header>
-        <span className="name">{reading.scannerId}</span>
+        <Link className="name" to={`/scanners/${reading.scannerId}`}>{reading.scannerId}</Link>
         <span className="modality">{reading.modality.toUpperCase()}</span>
+        {openAlerts.length > 0 && <span className="alert-pill" title="open alerts">{openAlerts.length}</span>}
       </header>
       <dl>
         {keyMetrics.map((m) => (
@@ -37,17 +34,8 @@ export function ScannerTile({ reading, alerts }: { reading: TelemetryReading; al
           </div>
         ))}
       </dl>
-      {trendMetric && (
-        <div className="spark" title={`${trendMetric.label}, last ${HISTORY} samples`}>
-          <ResponsiveContainer width="100%" height={36}>
-            <LineChart data={history.current}>
-              <YAxis hide domain={['auto', 'auto']} />
-              <Line type="monotone" dataKey="v" dot={false} isAnimationActive={false} stroke="currentColor" strokeWidth={1.5} />
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      )}
-      <footer className="updated">updated {new Date(reading.ts).toLocaleTimeString()}</footer>
+      {trend && <Sparkline values={values} label={trend.label} />}
+      <footer className="updated">updated {formatTime(reading.ts)}</footer>
     </article>
   );
-}
+});

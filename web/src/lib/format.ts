@@ -6,3 +6,12 @@ export function formatValue(value: number | undefined, unit: string): string {
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
   return `${value.toFixed(digits)} ${unit}`;
 }
+
+/** Local wall-clock time of the user's time zone, with seconds (live data changes every second). */
+export function formatTime(ts: number): string {
+  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export function formatDateTime(ts: number): string {
+  return new Date(ts).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

@@ -1,0 +1,126 @@
+import { StreamingAnomalyDetector, type DetectorConfig } from '../anomaly/streaming-detector.js';
+import { forecastTimeToThreshold, type TimedSample } from '../forecast/time-to-threshold.js';
+import type { FleetScenario, MetricLimit } from './scenario.js';
+
+const DAY = 86_400_000;
+
+export interface FleetEvalOptions {
+  detector: Partial<DetectorConfig>;
+  /** Predictive alert when a limit is forecast within this horizon. */
+  horizonMs: number;
+  /** Samples of history the trend is fitted on. */
+  trendSamples: number;
+  /** Forecast only once the history spans this long (see ThresholdQuery.minSpanMs). */
+  trendMinSpanMs: number;
+  /** Alerts closer than this to the previous one belong to the same event. */
+  debounceMs: number;
+  /** Alarms in the first day are commissioning noise of untrained detectors and are not counted. */
+  ignoreFirstMs: number;
+}
+
+export interface KindReport {
+  kind: string;
+  faults: number;
+  detected: number;
+  failures: number;
+  medianLeadMs: number | null;
+  byAnomaly: number;
+  byForecast: number;
+}
+
+export interface FleetReport {
+  kinds: KindReport[];
+  falseAlarms: number;
+  falseAlarmsByForecast: number;
+  healthyScannerDays: number;
+  samples: number;
+}
+
+interface ScannerState {
+  limits: MetricLimit[];
+  detector: StreamingAnomalyDetector | null;
+  names: string[];
+  trends: Map<string, TimedSample[]>;
+  lastAlert: number;
+  firstAlert: { ts: number; source: 'anomaly' | 'forecast' } | null;
+  failureMs: number | null;
+  falseAlarms: number;
+  falseByForecast: number;
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): FleetReport {
+  const faultOf = new Map(scenario.faults.map((f) => [f.scannerId, f]));
+  const states = new Map<string, ScannerState>(
+    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0 }]),
+  );
+  let samples = 0;
+  for (const sample of scenario.samples()) {
+    samples++;
+    const st = states.get(sample.scannerId);
+    if (!st) continue;
+    if (!st.detector) {
+      st.names = Object.keys(sample.metrics).sort();
+      st.detector = new StreamingAnomalyDetector({ ...o.detector, dims: st.names.length });
+    }
+    const anomaly = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts).anomalous;
+    let predicted = false;
+    for (const lim of st.limits) {
+      const v = sample.metrics[lim.metric];
+      if (v === undefined) continue;
+      if (st.failureMs === null && (lim.direction === 'below' ? v < lim.limit : v > lim.limit)) st.failureMs = sample.ts;
+      const buf = st.trends.get(lim.metric) ?? [];
+      buf.push({ t: sample.ts, value: v });
+      if (buf.length > o.trendSamples) buf.shift();
+      st.trends.set(lim.metric, buf);
+      // Forecasting every tenth sample keeps the cost down; a limit days away does not need more.
+      if (samples % 10 === 0 || predicted) continue;
+      const f = forecastTimeToThreshold(buf, { limit: lim.limit, direction: lim.direction, minSamples: Math.min(60, o.trendSamples), minSpanMs: o.trendMinSpanMs });
+      if (f && f.etaMs > 0 && f.etaMs <= o.horizonMs) predicted = true;
+    }
+    if (!anomaly && !predicted) continue;
+    const fault = faultOf.get(sample.scannerId);
+    const duringFault = fault !== undefined && sample.ts >= fault.startMs && (st.failureMs === null || sample.ts <= st.failureMs);
+    if (duringFault && !st.firstAlert) st.firstAlert = { ts: sample.ts, source: anomaly ? 'anomaly' : 'forecast' };
+    const healthy = fault === undefined || sample.ts < fault.startMs;
+    if (healthy && sample.ts >= scenario.startMs + o.ignoreFirstMs && sample.ts - st.lastAlert > o.debounceMs) {
+      st.falseAlarms++;
+      if (!anomaly) st.falseByForecast++;
+    }
+    st.lastAlert = sample.ts;
+  }
+  const kinds = [...new Set(scenario.faults.map((f) => f.kind))].map((kind): KindReport => {
+    const mine = scenario.faults.filter((f) => f.kind === kind).map((f) => states.get(f.scannerId)!);
+    const leads = mine.filter((s) => s.firstAlert && s.failureMs !== null).map((s) => s.failureMs! - s.firstAlert!.ts);
+    return {
+      kind,
+      faults: mine.length,
+      detected: mine.filter((s) => s.firstAlert).length,
+      failures: mine.filter((s) => s.failureMs !== null).length,
+      medianLeadMs: median(leads),
+      byAnomaly: mine.filter((s) => s.firstAlert?.source === 'anomaly').length,
+      byForecast: mine.filter((s) => s.firstAlert?.source === 'forecast').length,
+    };
+  });
+  let healthyMs = 0;
+  for (const s of scenario.scanners) {
+    const from = scenario.startMs + o.ignoreFirstMs;
+    const until = faultOf.get(s.scannerId)?.startMs ?? scenario.endMs;
+    healthyMs += Math.max(0, until - from);
+  }
+  for (const st of states.values()) st.detector?.dispose();
+  const all = [...states.values()];
+  return {
+    kinds,
+    falseAlarms: all.reduce((a, s) => a + s.falseAlarms, 0),
+    falseAlarmsByForecast: all.reduce((a, s) => a + s.falseByForecast, 0),
+    healthyScannerDays: healthyMs / DAY,
+    samples,
+  };
+}

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Alert, TelemetryReading } from '../../contracts/index.js';
+import { limitState, riskScore, tileState } from '../../web/src/lib/risk.js';
+import { formatValue } from '../../web/src/lib/format.js';
+
+const mri = (metrics: Record<string, number>): TelemetryReading => ({ site: 's', modality: 'mri', scannerId: 'm1', ts: 0, metrics });
+const alert = (severity: Alert['severity']): Alert => ({
+  id: 'a', ruleId: 'r', site: 's', modality: 'mri', scannerId: 'm1', metric: 'helium_level_pct', severity, state: 'firing', value: 1, threshold: 2, message: '', startsAt: 0,
+});
+
+test('catalog limits decide the tile state when no alert is open', () => {
+  assert.equal(limitState(mri({ helium_level_pct: 80 })), 'ok');
+  assert.equal(limitState(mri({ helium_level_pct: 55 })), 'warning');
+  assert.equal(limitState(mri({ helium_level_pct: 45 })), 'critical');
+  assert.equal(limitState(mri({ coldhead_temp_k: 7 })), 'critical');
+});
+
+test('an open critical alert makes the tile critical even when values look fine', () => {
+  assert.equal(tileState(mri({ helium_level_pct: 80 }), [alert('critical')]), 'critical');
+  assert.equal(tileState(mri({ helium_level_pct: 80 }), [alert('warning')]), 'warning');
+});
+
+test('risk ranks alerts first, then distance outside the normal range', () => {
+  const calm = riskScore(mri({ helium_level_pct: 80 }), []);
+  const drifting = riskScore(mri({ helium_level_pct: 62 }), []);
+  const alerting = riskScore(mri({ helium_level_pct: 80 }), [alert('critical')]);
+  assert.equal(calm, 0);
+  assert.ok(drifting > calm);
+  assert.ok(alerting > drifting);
+});
+
+test('values are formatted with units and never as NaN', () => {
+  assert.equal(formatValue(71.234, '%'), '71.2 %');
+  assert.equal(formatValue(4.1, 'K'), '4.10 K');
+  assert.equal(formatValue(undefined, 'K'), '—');
+  assert.equal(formatValue(Number.NaN, 'K'), '—');
+  assert.equal(formatValue(1, 'bool'), 'on');
+});

@@ -1,0 +1,40 @@
+import type { Alert, AlertDetail } from '../../../contracts/alerts.js';
+import type { Silence, SilenceInput } from '../../../contracts/alert-silences.js';
+import { api } from './http.js';
+import { getSocket } from './socket.js';
+
+/** Current alerts, newest change first: the snapshot on (re)connect, then each change replaces its alert. */
+export function subscribeAlerts(cb: (alerts: Alert[]) => void): () => void {
+  const s = getSocket();
+  const byId = new Map<string, Alert>();
+  const emit = () => cb([...byId.values()].sort((a, b) => (b.endsAt ?? b.startsAt) - (a.endsAt ?? a.startsAt)));
+  const onSnapshot = (alerts: Alert[]) => {
+    byId.clear();
+    for (const a of alerts) byId.set(a.id, a);
+    emit();
+  };
+  const onAlert = (a: Alert) => {
+    byId.set(a.id, a);
+    emit();
+  };
+  s.on('alerts:snapshot', onSnapshot);
+  s.on('alert', onAlert);
+  return () => { s.off('alerts:snapshot', onSnapshot); s.off('alert', onAlert); };
+}
+
+export function fetchAlertDetail(id: string): Promise<AlertDetail> {
+  return api<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`);
+}
+
+export function acknowledgeAlert(id: string, by: string, comment: string): Promise<Alert> {
+  return api<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body: { by, ...(comment ? { comment } : {}) } });
+}
+
+/** Silences notifications for one scanner + rule until `endsAt`. */
+export function silenceAlert(alert: Alert, endsAt: number, createdBy: string, comment: string): Promise<Silence> {
+  const body: SilenceInput = {
+    matchers: [{ name: 'ruleId', value: alert.ruleId }, { name: 'scannerId', value: alert.scannerId }],
+    endsAt, createdBy, ...(comment ? { comment } : {}),
+  };
+  return api<Silence>('/api/alerts/silences', { method: 'POST', body });
+}

@@ -1,13 +1,15 @@
 // Hourly rollups, so long ranges are read from one row per scanner-hour instead of every raw sample. A
-// continuous query keeps sum/count/min/max per field per hour in the "rollup" retention policy (kept for
+// continuous query keeps sum/count/min/max per field per hour in the "rollup_1h" retention policy (kept for
 // influx.rollupRetentionDays, much longer than raw). sum and count (not mean) are stored so any bucket made of
 // whole hours, or of hours plus raw edges, gets its exact mean.
 import type { Logger } from '../lib/logger.js';
 import { influxIdent, type InfluxStore } from '../storage/influx.js';
 
-export const ROLLUP_RP = 'rollup';
-export const ROLLUP_MEASUREMENT = 'telemetry_1h';
-export const ROLLUP_CQ = 'telemetry_1h';
+// Names match feat/ingest's server/telemetry/rollups.ts (rollup_1h / telemetry / cq_telemetry_1h), so one of
+// the two creators can be dropped at merge without touching the reader.
+export const ROLLUP_RP = 'rollup_1h';
+export const ROLLUP_MEASUREMENT = 'telemetry';
+export const ROLLUP_CQ = 'cq_telemetry_1h';
 export const HOUR_MS = 3_600_000;
 const BACKFILL_CHUNK_MS = 24 * HOUR_MS;
 

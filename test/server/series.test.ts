@@ -75,7 +75,7 @@ test('hourly steps read the rollup for whole hours and raw data at the edges, wi
   await writeLines(Array.from({ length: 36 }, (_, i) => `telemetry,modality=mri,scanner=exact-2,site=central helium_level_pct=${i} ${T0 + i * 10 * MIN}`));
   assert.equal((await p.api('/api/telemetry/rollup', { method: 'POST', json: { from: T0, to: T0 + 6 * H } })).status, 200);
   // Prove the middle really comes from the rollup: it holds sum/count/min/max per hour.
-  const [roll] = await p.influx.query(`SELECT "count_helium_level_pct" FROM "rollup"."telemetry_1h" WHERE "scanner" = 'exact-2'`);
+  const [roll] = await p.influx.query(`SELECT "count_helium_level_pct" FROM "rollup_1h"."telemetry" WHERE "scanner" = 'exact-2'`);
   assert.equal(roll?.[0]?.values.length, 6);
   const from = T0 + 25 * MIN, to = T0 + 5 * H + 25 * MIN;
   const r = await series(`scanner=exact-2&metrics=helium_level_pct&from=${from}&to=${to}&step=3600`);

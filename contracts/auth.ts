@@ -51,7 +51,10 @@ export const User = Type.Object({
 export type User = Static<typeof User>;
 
 export const CreateUserRequest = Type.Object(
-  { username: Username, password: Password, role: Role, sites: Type.Optional(Type.Array(Slug, { maxItems: 1000 })) },
+  {
+    username: Username, password: Password, role: Role, sites: Type.Optional(Type.Array(Slug, { maxItems: 1000 })),
+    mustChangePassword: Type.Optional(Type.Boolean({ default: true, description: 'the user must choose a new password before using the API' })),
+  },
   { additionalProperties: false },
 );
 export type CreateUserRequest = Static<typeof CreateUserRequest>;

@@ -40,3 +40,6 @@ export const LatestQuery = Type.Object(
 );
 export type LatestQuery = Static<typeof LatestQuery>;
 export const LatestResponse = Type.Array(TelemetryReading);
+
+export const RollupBackfillRequest = Type.Object({ from: Timestamp, to: Timestamp }, { additionalProperties: false });
+export type RollupBackfillRequest = Static<typeof RollupBackfillRequest>;

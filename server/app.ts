@@ -1,7 +1,7 @@
 // Builds the Fastify app (without listening), so tests build the real app and inject() requests.
 // Tiers: external plugins (security headers, CORS, rate limit, compression, cookies), app plugins (error
 // body, fail-closed route guard, audit), API docs, then one route module per domain, then Socket.IO.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
@@ -48,6 +48,8 @@ export interface AppDeps {
   audit: AuditLog;
   fleet: FleetRegistry;
   influx: InfluxStore;
+  /** True when hourly rollups are maintained and long-range series may read them (default false). */
+  seriesRollup?: boolean;
   /** Embedded broker credentials; undefined when an external broker is used. */
   mqttDevices: MqttDevices | undefined;
   analytics?: Analytics;
@@ -56,7 +58,7 @@ export interface AppDeps {
 
 function createFastify(config: Readonly<Config>, log: Logger) {
   return Fastify({
-    loggerInstance: log.child({ module: 'http' }) as FastifyBaseLogger, disableRequestLogging: true,
+    loggerInstance: log.child({ module: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy,
     // Unknown query keys are errors (additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -73,7 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   const { config } = deps;
   const app = createFastify(config, deps.log);
   await registerSecurityPlugins(app, config);
-  const routes = registerAppPlugins(app, { auth: deps.auth, audit: deps.audit });
+  const routes = registerAppPlugins(app, { auth: deps.auth, audit: deps.audit, registry: deps.registry });
   await registerDocs(app);
 
   await app.register(healthRoutes, { health: deps.health });
@@ -84,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   });
   await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });
   await app.register(fleetRoutes, { fleet: deps.fleet });
-  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints });
+  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup ?? false });
   await app.register(auditRoutes, { audit: deps.audit });
   if (deps.analytics) {
     await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });
@@ -118,7 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     telemetrySnapshot: deps.telemetrySnapshot, alertsSnapshot: deps.alertsSnapshot,
     siteOf: (id) => deps.fleet.scanner(id)?.site ?? deps.telemetrySnapshot().find((r) => r.scannerId === id)?.site,
   });
-  // Graceful shutdown: Socket.IO clients are disconnected before the HTTP server stops accepting.
+  // Graceful shutdown: Socket.IO clients are told to go before the HTTP server waits for open connections.
+  app.addHook('preClose', async () => { io.disconnectSockets(true); });
   app.addHook('onClose', async () => { await io.close(); });
   return { app, io, routes };
 }

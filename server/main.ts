@@ -12,7 +12,7 @@ function firstLogin(admin: { username: string; password: string; generated: bool
     '',
     '  ┌─ First start ───────────────────────────────────────────────────────────',
     `  │ Log in as "${admin.username}" with this one-time password: ${admin.password}`,
-    '  │ It is shown only now and stored only hashed; you will be asked to change it.',
+    '  │ It is shown only now and stored only hashed; change it after logging in.',
     '  └──────────────────────────────────────────────────────────────────────────',
     '',
   ].join('\n');

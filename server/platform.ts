@@ -16,6 +16,7 @@ import { LatestReadings } from './telemetry/latest.js';
 import { AlertingService } from './alerts/service.js';
 import { buildApp, type GantryApp } from './app.js';
 import { startAccess } from './auth/access.js';
+import { startRollup } from './series/rollup.js';
 import { createAnalytics } from './downtime/analytics.js';
 import { startPacs, type PacsModule } from './pacs/module.js';
 import { bridgePacsToAlerts } from './pacs/alert-signals.js';
@@ -55,6 +56,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     }
     const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
     await influx.ensureDatabase(config.influx.retentionDays);
+    const seriesRollup = await startRollup(influx, { retentionDays: config.influx.rollupRetentionDays, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
 
     const access = await startAccess(config, dataDir);
     stops.push(() => access.stop());
@@ -125,7 +127,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const analytics = createAnalytics(config, influx, { vendorOf: (id) => access.fleet.scanner(id)?.vendor });
     const http = await buildApp({
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.snapshot(), alerting,
-      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
+      auth: access.auth, audit: access.audit, fleet: access.fleet, influx, seriesRollup, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
       deadLetters: ingest.deadLetters,
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });

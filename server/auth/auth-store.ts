@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiToken, User, type CreateTokenRequest, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
 import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
+import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 
@@ -18,9 +19,8 @@ type StoredSession = Static<typeof StoredSession>;
 const StateFile = Type.Object({ users: Type.Array(StoredUser), tokens: Type.Array(StoredToken), sessions: Type.Array(StoredSession) });
 type StateFile = Static<typeof StateFile>;
 
-export class AuthError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly code?: string) { super(message); }
-}
+/** Auth failures are HTTP errors with the status the API answers. */
+export { HttpError as AuthError } from '../lib/http-error.js';
 
 export interface AuthStoreOptions { file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number }
 
@@ -123,7 +123,7 @@ export class AuthStore {
 
   async createUser(req: CreateUserRequest): Promise<User> {
     if (this.state.users.some((u) => u.username === req.username)) throw new AuthError(409, `user ${req.username} exists`, 'exists');
-    const u: StoredUser = { username: req.username, role: req.role, disabled: false, mustChangePassword: true, createdAt: Date.now(), passwordHash: await hashPassword(req.password), ...(req.sites ? { sites: req.sites } : {}) };
+    const u: StoredUser = { username: req.username, role: req.role, disabled: false, mustChangePassword: req.mustChangePassword ?? true, createdAt: Date.now(), passwordHash: await hashPassword(req.password), ...(req.sites ? { sites: req.sites } : {}) };
     this.state.users.push(u);
     await this.save();
     return publicUser(u);
@@ -158,7 +158,8 @@ export class AuthStore {
 
   async changePassword(username: string, current: string, next: string): Promise<void> {
     const u = this.state.users.find((x) => x.username === username);
-    if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(401, 'current password is wrong', 'bad_credentials');
+    if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(400, 'current password is wrong', 'bad_credentials');
+    if (next === current) throw new AuthError(400, 'the new password must differ from the current one', 'same_password');
     u.passwordHash = await hashPassword(next);
     u.mustChangePassword = false;
     await this.save();

@@ -3,10 +3,10 @@
 // table test fails, so a forgotten declaration cannot become an open endpoint.
 // API tokens additionally need the scope of the call: read (GET/HEAD), write (other methods), or the
 // scope the route names (`config.scope`, e.g. metrics).
-import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Role, TokenScope } from '../../contracts/index.js';
 import type { AuthStore } from './auth-store.js';
+import { HttpError } from '../lib/http-error.js';
 import type { Principal } from './principal.js';
 
 declare module 'fastify' {
@@ -17,6 +17,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Scope an API token needs; default read for GET/HEAD, write otherwise. */
     scope?: TokenScope;
+    /** Reachable by a user who still has to replace a one-time password (who am I, change password). */
+    beforePasswordChange?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | undefined;
@@ -28,12 +30,7 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'gantry_session';
 export const ANY_ROLE: readonly Role[] = ['admin', 'biomed', 'it', 'manager', 'viewer'];
 
-export class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly code?: string) {
-    super(message);
-    this.name = STATUS_CODES[statusCode] ?? 'Error';
-  }
-}
+export { HttpError };
 
 export interface RouteEntry { method: string; url: string; options: RouteOptions }
 
@@ -72,6 +69,9 @@ export function installGuard(app: FastifyInstance, store: AuthStore): RouteEntry
       throw new HttpError(403, 'this route declares no roles');
     }
     if (!cfg.roles.includes(principal.role)) throw new HttpError(403, `role ${principal.role} may not do this`);
+    if (principal.mustChangePassword && !cfg.beforePasswordChange) {
+      throw new HttpError(403, 'choose a new password first (POST /api/me/password)', 'password_change_required');
+    }
     if (principal.via === 'token') {
       const scope = neededScope(req);
       if (!principal.scopes?.includes(scope)) throw new HttpError(403, `this API token lacks the ${scope} scope`);

@@ -85,6 +85,7 @@ export const ConfigSchema = Type.Object(
         database: Type.String({ default: 'gantry', pattern: '^[A-Za-z0-9_]+$', description: 'Database (bucket mapping on 2.x) that holds Gantry data.' }),
         retentionPolicy: Type.String({ default: 'raw', pattern: '^[A-Za-z0-9_]+$', description: 'Retention policy for raw telemetry.' }),
         retentionDays: Type.Integer({ minimum: 1, default: 30, description: 'How long raw telemetry is kept (private/managed database only).' }),
+        rollupRetentionDays: Type.Integer({ minimum: 0, default: 1825, description: 'How long hourly rollups (sum/count/min/max per metric, for long-range series) are kept; 0 turns rollups off.' }),
         username: Type.String({ default: '', description: 'InfluxDB user (sent as HTTP basic auth).' }),
         password: Type.String({ default: '', description: 'InfluxDB password. Secret: never logged.' }),
         port: Port(0, 'Port of the private influxd (0 = a free port).'),
@@ -103,7 +104,7 @@ export const ConfigSchema = Type.Object(
     mqtt: Type.Object(
       {
         url: Type.String({ default: '', description: 'URL of an existing MQTT broker (mqtt://, mqtts://). Empty: Gantry runs an embedded broker.' }),
-        username: Type.String({ default: '', description: 'Username Gantry connects to the broker with.' }),
+        username: Type.String({ default: '', description: 'Username Gantry connects to an external broker (mqtt.url) with; the embedded broker uses a credential generated at each start.' }),
         password: Type.String({ default: '', description: 'Password for the broker. Secret: never logged.' }),
         clientId: Type.String({ default: 'gantry-collector', description: 'Client id of the telemetry collector; fixed so the broker keeps its persistent session.' }),
         collectorConnections: Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'MQTT connections of the collector; more than one uses a shared subscription (MQTT 5 brokers such as Mosquitto).' }),

@@ -2,6 +2,7 @@
 // trail of every write. Domain routes come after this.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ErrorBody } from '../../contracts/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuthStore } from '../auth/auth-store.js';
@@ -28,9 +29,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
-export function registerAppPlugins(app: FastifyInstance, deps: { auth: AuthStore; audit: AuditLog }): RouteEntry[] {
+export function registerAppPlugins(app: FastifyInstance, deps: { auth: AuthStore; audit: AuditLog; registry: Registry }): RouteEntry[] {
   registerErrorHandling(app);
   const routes = installGuard(app, deps.auth);
+  // Labelled by route pattern, never by raw URL, so label cardinality is bounded by the route table.
+  const requests = new Counter({ name: 'gantry_http_requests_total', help: 'HTTP requests by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [deps.registry] });
+  const duration = new Histogram({ name: 'gantry_http_request_duration_seconds', help: 'HTTP request duration by route pattern', labelNames: ['route'], buckets: [0.005, 0.02, 0.1, 0.5, 2, 10], registers: [deps.registry] });
+  app.addHook('onClose', async () => {
+    deps.registry.removeSingleMetric('gantry_http_requests_total');
+    deps.registry.removeSingleMetric('gantry_http_request_duration_seconds');
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.is404 ? 'unmatched' : req.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    duration.observe({ route }, reply.elapsedTime / 1000);
+  });
   app.addHook('onResponse', async (req, reply) => {
     if (READS.has(req.method) || req.is404) return;
     const params = (req.params ?? {}) as Record<string, unknown>;

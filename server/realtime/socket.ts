@@ -53,7 +53,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   coalescer.start();
   const clients = new Gauge({ name: 'gantry_socket_clients', help: 'Connected Socket.IO clients', registers: [deps.registry], collect() { this.set(io.engine.clientsCount); } });
   const coalesced = new Counter({ name: 'gantry_socket_telemetry_coalesced_total', help: 'Telemetry updates merged into a newer one for a client (rate limit or slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.merged); } });
-  void clients; void coalesced;
+  const deferred = new Counter({ name: 'gantry_socket_telemetry_deferred_total', help: 'Flush ticks a client was skipped because its previous write had not drained (slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.deferred); } });
+  void clients; void coalesced; void deferred;
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as SocketAuth;
@@ -65,6 +66,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
       next(new Error('forbidden'));
       return;
     }
+    if (principal.mustChangePassword) { next(new Error('password change required')); return; }
     socket.data.principal = principal;
     next();
   });
@@ -146,6 +148,10 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     deps.bus.on('pacs:derived', (d) => toPacsViewers('pacs:derived', d)),
   ];
   const close = io.close.bind(io);
-  io.close = (fn) => { offTelemetry(); offAlert(); offAnomaly(); offPrediction(); for (const off of offPacs) off(); coalescer.stop(); deps.registry.removeSingleMetric('gantry_socket_clients'); deps.registry.removeSingleMetric('gantry_socket_telemetry_coalesced_total'); return close(fn); };
+  io.close = (fn) => {
+    offTelemetry(); offAlert(); offAnomaly(); offPrediction(); for (const off of offPacs) off(); coalescer.stop();
+    for (const m of ['gantry_socket_clients', 'gantry_socket_telemetry_coalesced_total', 'gantry_socket_telemetry_deferred_total']) deps.registry.removeSingleMetric(m);
+    return close(fn);
+  };
   return io;
 }

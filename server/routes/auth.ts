@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ChangePasswordRequest, ErrorBody, LoginRequest, Me, Ok } from '../../contracts/index.js';
-import { AuthError, type AuthStore } from '../auth/auth-store.js';
+import type { AuthStore } from '../auth/auth-store.js';
 import { ANY_ROLE, HttpError, SESSION_COOKIE } from '../auth/guard.js';
 import type { Principal } from '../auth/principal.js';
 
@@ -14,18 +14,13 @@ const toMe = (p: Principal): Me => ({
   ...(p.sites ? { sites: p.sites } : {}), ...(p.mustChangePassword ? { mustChangePassword: true } : {}),
 });
 
-function asHttp(err: unknown): never {
-  if (err instanceof AuthError) throw new HttpError(err.statusCode, err.message, err.code);
-  throw err;
-}
-
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, deps) => {
   app.post('/api/auth/login', {
     config: { public: true, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
     schema: { tags: ['auth'], summary: 'Log in; sets the HttpOnly session cookie', body: LoginRequest, response: { 200: Me, ...errors } },
   }, async (req, reply) => {
     req.auditTarget = req.body.username;
-    const { sessionId, principal } = await deps.auth.login(req.body.username, req.body.password).catch(asHttp);
+    const { sessionId, principal } = await deps.auth.login(req.body.username, req.body.password);
     req.principal = principal;
     reply.setCookie(SESSION_COOKIE, sessionId, {
       httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: Math.floor(deps.sessionTtlMs / 1000),
@@ -44,17 +39,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   });
 
   app.get('/api/me', {
-    config: { roles: ANY_ROLE },
+    config: { roles: ANY_ROLE, beforePasswordChange: true },
     schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: Me, ...errors } },
   }, async (req) => toMe(req.principal as Principal));
 
   app.post('/api/me/password', {
-    config: { roles: ANY_ROLE, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
+    config: { roles: ANY_ROLE, beforePasswordChange: true, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
     schema: { tags: ['auth'], summary: 'Change your own password', body: ChangePasswordRequest, response: { 200: Ok, ...errors } },
   }, async (req) => {
     const p = req.principal as Principal;
     if (p.via !== 'session') throw new HttpError(403, 'API tokens have no password');
-    await deps.auth.changePassword(p.username, req.body.currentPassword, req.body.newPassword).catch(asHttp);
+    await deps.auth.changePassword(p.username, req.body.currentPassword, req.body.newPassword);
     return { ok: true as const };
   });
 };

@@ -1,10 +1,11 @@
 // Telemetry reads: the latest reading per scanner (from memory) and downsampled series (from InfluxDB).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBody, LatestQuery, LatestResponse, SeriesQuery, SeriesResponse, type TelemetryReading, type Timestamp } from '../../contracts/index.js';
+import { ErrorBody, LatestQuery, LatestResponse, Ok, RollupBackfillRequest, SeriesQuery, SeriesResponse, type TelemetryReading, type Timestamp } from '../../contracts/index.js';
 import { ANY_ROLE, HttpError } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { FleetRegistry } from '../fleet/registry.js';
-import { buildSeriesQuery, chooseStepMs, parseSeries } from '../series/series-query.js';
+import { backfillRollup } from '../series/rollup.js';
+import { buildSeriesQuery, chooseStepMs, parseSeries, planSegments } from '../series/series-query.js';
 import type { InfluxStore } from '../storage/influx.js';
 
 export interface TelemetryRouteDeps {
@@ -12,6 +13,8 @@ export interface TelemetryRouteDeps {
   fleet: FleetRegistry;
   latest: () => TelemetryReading[];
   seriesMaxPoints: number;
+  /** False when the hourly rollup is not maintained (then every query reads raw data). */
+  rollup: boolean;
 }
 
 const errors = { '4xx': ErrorBody };
@@ -39,7 +42,17 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
       const stepMs = chooseStepMs(to - from, maxPoints, (q.step ?? 0) * 1000);
       const metrics = [...new Set(q.metrics.split(','))];
       const r = { database: deps.influx.settings.database, retentionPolicy: deps.influx.settings.retentionPolicy, scanner: q.scanner, metrics, from, to, stepMs, maxPoints };
-      const [rows] = await deps.influx.query(buildSeriesQuery(r));
-      return parseSeries(r, rows ?? []);
+      return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, planSegments(from, to, stepMs, Date.now(), deps.rollup))));
     });
+
+  app.post('/api/telemetry/rollup', {
+    config: { roles: ['admin'] },
+    schema: { tags, summary: 'Recompute the hourly rollup for a range (after late data, e.g. a long outage replayed)', body: RollupBackfillRequest, response: { 200: Ok, ...errors } },
+  }, async (req) => {
+    if (!deps.rollup) throw new HttpError(409, 'rollups are off (influx.rollupRetentionDays = 0)', 'rollup_off');
+    const from = toMs(req.body.from), to = toMs(req.body.to);
+    if (!(to > from) || to - from > 400 * 86_400_000) throw new HttpError(400, '"to" must be after "from", at most 400 days later', 'bad_range');
+    await backfillRollup(deps.influx, from, to);
+    return { ok: true as const };
+  });
 };

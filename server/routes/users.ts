@@ -5,7 +5,7 @@ import {
   ApiToken, CreateMqttDeviceRequest, CreateTokenRequest, CreateUserRequest, CreatedMqttDevice, CreatedToken, ErrorBody,
   MqttDevice, Ok, Page, PageQuery, UpdateUserRequest, User, paginate,
 } from '../../contracts/index.js';
-import { AuthError, type AuthStore } from '../auth/auth-store.js';
+import type { AuthStore } from '../auth/auth-store.js';
 import { HttpError } from '../auth/guard.js';
 import type { MqttDevices } from '../auth/mqtt-devices.js';
 import type { Principal } from '../auth/principal.js';
@@ -17,11 +17,6 @@ const ADMIN = ['admin'] as const;
 const errors = { '4xx': ErrorBody };
 const TokenParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{12}$' }) });
 
-function asHttp(err: unknown): never {
-  if (err instanceof AuthError) throw new HttpError(err.statusCode, err.message, err.code);
-  throw err;
-}
-
 export const userRoutes: FastifyPluginAsyncTypebox<UserRouteDeps> = async (app, deps) => {
   const tags = ['admin'];
   app.get('/api/users', { config: { roles: ADMIN }, schema: { tags, querystring: PageQuery, response: { 200: Page(User), ...errors } } },
@@ -30,15 +25,15 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRouteDeps> = async (app, 
   app.post('/api/users', { config: { roles: ADMIN }, schema: { tags, body: CreateUserRequest, response: { 201: User, ...errors } } },
     async (req, reply) => {
       req.auditTarget = req.body.username;
-      return reply.code(201).send(await deps.auth.createUser(req.body).catch(asHttp));
+      return reply.code(201).send(await deps.auth.createUser(req.body));
     });
 
   app.patch('/api/users/:username', { config: { roles: ADMIN }, schema: { tags, params: UsernameParams, body: UpdateUserRequest, response: { 200: User, ...errors } } },
-    async (req) => deps.auth.updateUser(req.params.username, req.body).catch(asHttp));
+    async (req) => deps.auth.updateUser(req.params.username, req.body));
 
   app.delete('/api/users/:username', { config: { roles: ADMIN }, schema: { tags, params: UsernameParams, response: { 200: Ok, ...errors } } },
     async (req) => {
-      await deps.auth.deleteUser(req.params.username).catch(asHttp);
+      await deps.auth.deleteUser(req.params.username);
       return { ok: true as const };
     });
 
@@ -53,7 +48,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRouteDeps> = async (app, 
     });
 
   app.delete('/api/tokens/:id', { config: { roles: ADMIN }, schema: { tags, summary: 'Revoke an API token', params: TokenParams, response: { 200: ApiToken, ...errors } } },
-    async (req) => deps.auth.revokeToken(req.params.id).catch(asHttp));
+    async (req) => deps.auth.revokeToken(req.params.id));
 
   const devices = (): MqttDevices => {
     if (!deps.devices) throw new HttpError(409, 'MQTT device credentials apply to the embedded broker only (mqtt.url is set)', 'external_broker');

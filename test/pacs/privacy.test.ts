@@ -47,6 +47,7 @@ describe('no patient identifier leaves the PACS through Gantry', () => {
     const config = loadConfig({}, {
       dataDir, 'http.port': 0, 'mqtt.embeddedPort': 0, 'influx.flushIntervalMs': 50, 'log.level': 'trace',
       'mqtt.clientId': `gantry-privacy-${process.pid}`, 'pacs.derivedIntervalMs': 300,
+      'mqtt.allowAnonymous': true, // the smuggling push below uses a bare MQTT client
       'pacs.targets': [canaryTarget(pacs, 'main', { find: { intervalMs: 200, timeoutMs: 3000, studyDate: pacs.oldDate } })],
     });
     p = await startPlatform(config, createLogger('trace', pino.destination({ dest: logFile, sync: true })));

@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { AuthStore } from '../../server/auth/auth-store.js';
-import { eventually, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
+import { eventually, metricValue, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
 
 describe('first start', () => {
   test('creates admin with a random one-time password, stored only hashed, only once', async () => {
@@ -49,7 +49,7 @@ describe('platform auth', () => {
   });
 
   test('wrong passwords lock the user out, even with the right one afterwards, until the lock expires', async () => {
-    await p.api('/api/users', { method: 'POST', json: { username: 'nurse', password: 'correct-horse-battery', role: 'viewer' } });
+    await p.api('/api/users', { method: 'POST', json: { username: 'nurse', password: 'correct-horse-battery', role: 'viewer', mustChangePassword: false } });
     for (let i = 0; i < 3; i++) assert.equal((await login('nurse', `wrong-${i}`)).status, 401);
     const locked = await login('nurse', 'correct-horse-battery');
     assert.equal(locked.status, 429);
@@ -57,6 +57,20 @@ describe('platform auth', () => {
     await new Promise((r) => setTimeout(r, 3100));
     assert.equal((await login('nurse', 'correct-horse-battery')).status, 200);
     assert.equal((await login('nobody-at-all', 'x')).status, 401);
+  });
+
+  test('a user with a one-time password can only see who they are and change it', async () => {
+    await p.api('/api/users', { method: 'POST', json: { username: 'newbie', password: 'one-time-password-1', role: 'biomed' } });
+    const cookie = await p.login('newbie', 'one-time-password-1');
+    assert.deepEqual(await (await p.api('/api/me', { cookie })).json(), { username: 'newbie', role: 'biomed', via: 'session', mustChangePassword: true });
+    const blocked = await p.api('/api/fleet/sites', { cookie });
+    assert.equal(blocked.status, 403);
+    assert.equal(((await blocked.json()) as { code: string }).code, 'password_change_required');
+    const change = (currentPassword: string, newPassword: string) => p.api('/api/me/password', { method: 'POST', cookie, json: { currentPassword, newPassword } });
+    assert.equal((await change('one-time-password-1', 'one-time-password-1')).status, 400);
+    assert.equal((await change('wrong-password-xx', 'my-own-password-1')).status, 400);
+    assert.equal((await change('one-time-password-1', 'my-own-password-1')).status, 200);
+    assert.equal((await p.api('/api/fleet/sites', { cookie })).status, 200);
   });
 
   test('logout ends the session; a revoked token stops working', async () => {
@@ -110,7 +124,7 @@ describe('platform auth', () => {
 
   test('site-scoped users only see their sites', async () => {
     await p.api('/api/fleet/sites/south', { method: 'PUT', json: { name: 'South' } });
-    await p.api('/api/users', { method: 'POST', json: { username: 'south-tech', password: 'south-tech-password', role: 'biomed', sites: ['south'] } });
+    await p.api('/api/users', { method: 'POST', json: { username: 'south-tech', password: 'south-tech-password', role: 'biomed', sites: ['south'], mustChangePassword: false } });
     const cookie = await p.login('south-tech', 'south-tech-password');
     const sites = (await (await p.api('/api/fleet/sites', { cookie })).json()) as { items: { id: string }[] };
     assert.deepEqual(sites.items.map((s) => s.id), ['south']);
@@ -126,5 +140,14 @@ describe('platform auth', () => {
     for (const path of ['/api/telemetry/series', '/api/fleet/scanners/{id}', '/api/auth/login', '/api/audit']) assert.ok(doc.paths[path], `${path} missing`);
     assert.equal((await p.api('/docs', { cookie: '' })).status < 400, true);
     assert.equal((await p.api('/health', { cookie: '' })).status, 200);
+  });
+
+  test('/metrics is refused without a token and exposes HTTP, socket and ingest metrics with one', async () => {
+    assert.equal((await p.api('/metrics', { cookie: '' })).status, 401);
+    assert.ok(await metricValue(p.url, 'gantry_http_requests_total', '{method="GET",route="/health",status="200"}') >= 1);
+    assert.ok(await metricValue(p.url, 'gantry_socket_clients') >= 0);
+    assert.ok(await metricValue(p.url, 'gantry_influx_points_written_total') >= 0);
+    const text = await (await p.api('/metrics')).text();
+    assert.ok(!/route="\/api\/fleet\/sites\/north"/.test(text), 'raw URLs leaked into labels');
   });
 });

@@ -41,6 +41,12 @@ const BAD: [string, string, unknown?][] = [
   ['GET', '/api/telemetry/latest?site=Central'],
   ['GET', '/api/telemetry/series?scanner=s1&metrics=Helium&from=0'],
   ['GET', '/api/audit?from=yesterday'],
+  ['POST', '/api/telemetry/rollup', { from: 'last week', to: 0 }],
+  ['GET', '/api/downtime?groupBy=planet'],
+  ['GET', '/api/downtime/csv?site=Not_A_Slug!'],
+  ['GET', '/api/downtime/timeline'],
+  ['GET', '/api/whatif/model?site=BAD'],
+  ['POST', '/api/whatif', { site: 'central', scenario: { kind: 'teleport' } }],
 ];
 
 test('bad input on every protected route answers 400 with the error body', async () => {

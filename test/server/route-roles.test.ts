@@ -23,7 +23,7 @@ const admin = (path: string, method: string, json?: unknown) => p.api(path, { me
 const EXAMPLES: Record<string, Maker> = {
   'GET /metrics': () => ({ path: '/metrics' }),
   'GET /api/me': () => ({ path: '/api/me' }),
-  'POST /api/me/password': () => ({ path: '/api/me/password', json: { currentPassword: 'password-for-viewer', newPassword: 'password-for-viewer' } }),
+  'POST /api/me/password': () => ({ path: '/api/me/password', json: { currentPassword: 'password-for-viewer', newPassword: 'password-for-viewer-2' } }),
   'GET /api/users': () => ({ path: '/api/users?limit=5' }),
   'POST /api/users': () => ({ path: '/api/users', json: { username: `u${++n}`, password: 'long-enough-password', role: 'viewer' } }),
   'PATCH /api/users/:username': async () => {
@@ -91,6 +91,7 @@ const EXAMPLES: Record<string, Maker> = {
     return { path: '/api/alerts/rules/mri-helium-low', json: rule };
   },
   'GET /api/dead-letters': () => ({ path: '/api/dead-letters?limit=5' }),
+  'POST /api/telemetry/rollup': () => ({ path: '/api/telemetry/rollup', json: { from: Date.now() - 7_200_000, to: Date.now() } }),
   'GET /api/downtime': () => ({ path: '/api/downtime?groupBy=site' }),
   'GET /api/downtime/csv': () => ({ path: '/api/downtime/csv?groupBy=site' }),
   'GET /api/downtime/timeline': () => ({ path: '/api/downtime/timeline?scannerId=central-mri-1' }),
@@ -118,7 +119,7 @@ before(async () => {
     method: 'POST', body: `scanner_status,site=central,modality=mri,scanner=central-mri-1 state="up",state_code=0i,reason="" ${Date.now() - 3_600_000}`,
   });
   for (const role of ROLES.filter((r) => r !== 'admin')) {
-    const res = await admin('/api/users', 'POST', { username: role, password: `password-for-${role}`, role });
+    const res = await admin('/api/users', 'POST', { username: role, password: `password-for-${role}`, role, mustChangePassword: false });
     assert.equal(res.status, 201, await res.text());
     cookies.set(role, await p.login(role, `password-for-${role}`));
   }

@@ -64,6 +64,26 @@ test('a step too small for the range is widened so at most maxPoints buckets com
   }
 });
 
+/** The same buckets computed by InfluxDB straight from raw data, for comparison. */
+async function rawBuckets(scanner: string, from: number, to: number, stepMs: number): Promise<{ ts: number; mean: number; min: number; max: number }[]> {
+  const [rows] = await p.influx.query(`SELECT mean("helium_level_pct"), min("helium_level_pct"), max("helium_level_pct") FROM "telemetry" WHERE "scanner" = '${scanner}' AND time >= ${from}ms AND time < ${to}ms GROUP BY time(${stepMs}ms) fill(none)`);
+  return (rows?.[0]?.values ?? []).map((v) => ({ ts: Number(v[0]), mean: Number(v[1]), min: Number(v[2]), max: Number(v[3]) }));
+}
+
+test('hourly steps read the rollup for whole hours and raw data at the edges, with exact results', async () => {
+  const H = 3_600_000;
+  await writeLines(Array.from({ length: 36 }, (_, i) => `telemetry,modality=mri,scanner=exact-2,site=central helium_level_pct=${i} ${T0 + i * 10 * MIN}`));
+  assert.equal((await p.api('/api/telemetry/rollup', { method: 'POST', json: { from: T0, to: T0 + 6 * H } })).status, 200);
+  // Prove the middle really comes from the rollup: it holds sum/count/min/max per hour.
+  const [roll] = await p.influx.query(`SELECT "count_helium_level_pct" FROM "rollup_1h"."telemetry" WHERE "scanner" = 'exact-2'`);
+  assert.equal(roll?.[0]?.values.length, 6);
+  const from = T0 + 25 * MIN, to = T0 + 5 * H + 25 * MIN;
+  const r = await series(`scanner=exact-2&metrics=helium_level_pct&from=${from}&to=${to}&step=3600`);
+  assert.equal(r.stepMs, H);
+  assert.deepEqual(r.series[0]?.points, await rawBuckets('exact-2', from, to, H));
+  assert.deepEqual(r.series[0]?.points[0], { ts: T0, mean: 4, min: 3, max: 5 });
+});
+
 test('a year of 1-minute data answers downsampled within the row limit', async () => {
   const start = Math.floor((Date.now() - 366 * DAY) / DAY) * DAY;
   const n = 365 * 24 * 60;
@@ -72,6 +92,9 @@ test('a year of 1-minute data answers downsampled within the row limit', async (
   const t0 = performance.now();
   await writeLines(lines);
   const seeded = performance.now() - t0;
+  const t3 = performance.now();
+  assert.equal((await p.api('/api/telemetry/rollup', { method: 'POST', json: { from: start, to: start + 365 * DAY } })).status, 200);
+  const rolled = performance.now() - t3;
   const t1 = performance.now();
   const r = await series(`scanner=year-1&metrics=helium_level_pct&from=${start}&to=${start + 365 * DAY}`);
   const yearMs = performance.now() - t1;
@@ -84,5 +107,11 @@ test('a year of 1-minute data answers downsampled within the row limit', async (
   // Each day holds 1440 minutes of i % 100: min 0, max 99 in every bucket.
   assert.ok(pts.every((x) => x.min === 0 && x.max === 99));
   assert.equal(hour.series[0]?.points.length, 60);
-  process.stdout.write(`# seeded ${n} points in ${Math.round(seeded)} ms; year query ${Math.round(yearMs)} ms (${pts.length} buckets), hour query ${Math.round(hourMs)} ms\n`);
+  const raw = await rawBuckets('year-1', start, start + 365 * DAY, DAY);
+  assert.equal(pts.length, raw.length);
+  for (const [i, x] of pts.entries()) {
+    assert.equal(x.ts, raw[i]?.ts);
+    assert.ok(Math.abs(x.mean - (raw[i]?.mean ?? NaN)) < 1e-9, `day ${i}: ${x.mean} vs ${raw[i]?.mean}`);
+  }
+  process.stdout.write(`# seeded ${n} points in ${Math.round(seeded)} ms, rollup backfill ${Math.round(rolled)} ms; year query ${Math.round(yearMs)} ms (${pts.length} buckets), hour query ${Math.round(hourMs)} ms\n`);
 });

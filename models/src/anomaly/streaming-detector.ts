@@ -19,6 +19,12 @@ export interface DetectorConfig extends ForecasterShape {
   /** After a detection, further scores are damped for this many samples: one event, one alarm. */
   suppress: number;
   rateWindow: number;
+  /**
+   * Per-metric floor on the spread used to standardize (metric units; missing = 0). A count that is
+   * usually 0 has almost no spread, and its first 1 would otherwise be a many-sigma event; the metric
+   * catalog knows which metrics are counts.
+   */
+  minScale: number[];
   /** Which stages vote; ablations in docs/models.md use 'model' and 'stat'. */
   stages: 'both' | 'model' | 'stat';
   seed: number;
@@ -40,6 +46,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   threshold: 0.5,
   suppress: 60,
   rateWindow: 100,
+  minScale: [],
   stages: 'both',
   seed: 7,
 };
@@ -80,7 +87,12 @@ export class StreamingAnomalyDetector {
     const minHistory = Math.min(c.warmup, 100);
     this.errorCal = new TailCalibrator(c.calibrationSize, c.shortWindow, minHistory);
     if (state) this.errorCal.seed(new Array<number>(minHistory).fill(0).map((_, i) => state.calibration.errorMean + state.calibration.errorStd * (i % 2 ? 1 : -1)));
-    this.statCals = Array.from({ length: c.dims }, () => new TailCalibrator(c.calibrationSize, c.shortWindow, minHistory));
+    // With a spread floor, one resolution step is a deviation of 1: the smallest real change, which
+    // must not read as extreme even against a history of zeros.
+    this.statCals = Array.from(
+      { length: c.dims },
+      (_, d) => new TailCalibrator(c.calibrationSize, c.shortWindow, minHistory, (c.minScale[d] ?? 0) > 0 ? 0.5 : 0.05),
+    );
     this.statWindows = Array.from({ length: c.dims }, () => new RollingWindow(c.statWindow));
     this.flags = new RollingWindow(c.rateWindow);
   }
@@ -111,7 +123,7 @@ export class StreamingAnomalyDetector {
     let statTail = 1;
     for (let d = 0; d < c.dims; d++) {
       const w = this.statWindows[d]!;
-      const sd = Math.max(w.std(), Math.abs(w.mean()) * 1e-3, 1e-9);
+      const sd = Math.max(w.std(), Math.abs(w.mean()) * 1e-3, c.minScale[d] ?? 0, 1e-9);
       const dev = w.size >= 2 ? Math.abs(row[d]! - w.mean()) / sd : 0;
       w.push(row[d]!);
       statTail = Math.min(statTail, this.statCals[d]!.update(dev) * c.dims);

@@ -15,6 +15,7 @@ export interface Normalization {
 
 export interface ForecasterShape {
   dims: number;
+  minScale?: number[];
   window: number;
   hidden: number[];
   timeFeatures: boolean;
@@ -43,7 +44,7 @@ export function timeFeatures(t: number, out: Float32Array, offset: number, cycle
   out[offset + 3] = cycles[1] ? Math.cos(2 * Math.PI * week) : 0;
 }
 
-export function fitNormalization(rows: number[][], dims: number): Normalization {
+export function fitNormalization(rows: number[][], dims: number, minScale: number[] = []): Normalization {
   const center: number[] = [];
   const scale: number[] = [];
   for (let d = 0; d < dims; d++) {
@@ -53,7 +54,7 @@ export function fitNormalization(rows: number[][], dims: number): Normalization 
     const sd = Math.sqrt(col.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, col.length));
     center.push(med);
     // A flat series has sd 0; a floor tied to its magnitude keeps tiny jitter from looking huge.
-    scale.push(Math.max(sd, Math.abs(med) * 1e-3, 1e-6));
+    scale.push(Math.max(sd, Math.abs(med) * 1e-3, minScale[d] ?? 0, 1e-6));
   }
   return { center, scale };
 }
@@ -105,7 +106,12 @@ export class WindowForecaster {
     const pred = this.predict(this.input(rows, times, end));
     const row = rows[end]!;
     let sum = 0;
-    for (let d = 0; d < this.shape.dims; d++) sum += ((this.normalize(row[d]!, d) - pred[d]!) / (this.norm.residual?.[d] ?? 1)) ** 2;
+    for (let d = 0; d < this.shape.dims; d++) {
+      // Within one resolution step (minScale) a forecast of a count is as good as it can be.
+      const dead = (this.shape.minScale?.[d] ?? 0) / this.norm.scale[d]!;
+      const miss = Math.max(0, Math.abs(this.normalize(row[d]!, d) - pred[d]!) - dead);
+      sum += (miss / (this.norm.residual?.[d] ?? 1)) ** 2;
+    }
     return Math.sqrt(sum / this.shape.dims);
   }
 
@@ -115,7 +121,7 @@ export class WindowForecaster {
     const n = rows.length - window;
     if (n < 8) return [];
     const span = times[times.length - 1]! - times[0]!;
-    this.norm = { ...fitNormalization(rows, dims), cycles: [span >= 2 * DAY, span >= 14 * DAY] };
+    this.norm = { ...fitNormalization(rows, dims, this.shape.minScale), cycles: [span >= 2 * DAY, span >= 14 * DAY] };
     const x = new Float32Array(n * this.inputSize);
     const y = new Float32Array(n * dims);
     for (let i = 0; i < n; i++) {
@@ -140,7 +146,8 @@ export class WindowForecaster {
       for (let d = 0; d < dims; d++) residual[d]! += (y[i * dims + d]! - pred[d]!) ** 2;
     }
     // The floor stops a perfectly learned (e.g. flat) metric from turning rounding noise into alarms.
-    this.norm = { ...this.norm, residual: residual.map((r) => Math.max(Math.sqrt(r / n), 0.1)) };
+    const floor = (d: number): number => Math.max(0.1, (this.shape.minScale?.[d] ?? 0) / this.norm.scale[d]!);
+    this.norm = { ...this.norm, residual: residual.map((r, d) => Math.max(Math.sqrt(r / n), floor(d))) };
     return losses;
   }
 

@@ -44,6 +44,7 @@ export interface FleetReport {
 
 interface ScannerState {
   limits: MetricLimit[];
+  minScale: Record<string, number>;
   detector: StreamingAnomalyDetector | null;
   names: string[];
   trends: Map<string, TimedSample[]>;
@@ -65,7 +66,7 @@ function median(xs: number[]): number | null {
 export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): FleetReport {
   const faultOf = new Map(scenario.faults.map((f) => [f.scannerId, f]));
   const states = new Map<string, ScannerState>(
-    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, seen: 0, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0 }]),
+    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, minScale: s.minScale ?? {}, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, seen: 0, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0 }]),
   );
   let samples = 0;
   for (const sample of scenario.samples()) {
@@ -74,7 +75,7 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
     if (!st) continue;
     if (!st.detector) {
       st.names = Object.keys(sample.metrics).sort();
-      st.detector = new StreamingAnomalyDetector({ ...o.detector, dims: st.names.length });
+      st.detector = new StreamingAnomalyDetector({ ...o.detector, dims: st.names.length, minScale: st.names.map((n) => st.minScale[n] ?? 0) });
     }
     const scored = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts);
     const anomaly = scored.anomalous && scored.anomalyRate >= o.minAnomalyRate;

@@ -24,7 +24,8 @@ export interface InjectedFault {
 }
 
 export interface FleetScenario {
-  scanners: Array<{ scannerId: string; limits: MetricLimit[] }>;
+  /** minScale: per-metric resolution floors (e.g. 1 for counts), passed to the detector. */
+  scanners: Array<{ scannerId: string; limits: MetricLimit[]; minScale?: Record<string, number> }>;
   startMs: number;
   endMs: number;
   intervalMs: number;

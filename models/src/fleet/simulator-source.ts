@@ -16,6 +16,11 @@ function limitsFor(modality: Parameters<typeof metricsFor>[0]): MetricLimit[] {
   return out;
 }
 
+/** Counts and flags change in whole steps: one step is their natural unit of spread. */
+function resolutionFor(modality: Parameters<typeof metricsFor>[0]): Record<string, number> {
+  return Object.fromEntries(metricsFor(modality).filter((m) => m.unit === 'count' || m.unit === 'bool').map((m) => [m.name, 1]));
+}
+
 /**
  * Adapts collectors/simulator's programmatic run (runScenario + ground truth). Every fault kind is
  * scripted once on its own scanner (every second scanner of a modality, so the others stay healthy and
@@ -47,7 +52,7 @@ export class SimulatorScenarioSource implements FleetScenarioSource {
     });
     const run = runScenario({ scanners: o.scanners, seed: o.seed, startMs, endMs, stepMs: o.intervalMs, scenario: { version: 1, faults } });
     return {
-      scanners: specs.map((s) => ({ scannerId: s.scannerId, limits: limitsFor(s.modality) })),
+      scanners: specs.map((s) => ({ scannerId: s.scannerId, limits: limitsFor(s.modality), minScale: resolutionFor(s.modality) })),
       startMs,
       endMs,
       intervalMs: o.intervalMs,

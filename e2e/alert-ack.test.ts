@@ -13,7 +13,7 @@ let browser: Browser;
 before(async () => {
   p = await startTestPlatform({ 'simulator.enabled': true, 'simulator.intervalMs': 1000 });
   for (const role of ['biomed', 'it']) {
-    const res = await p.api('/api/users', { method: 'POST', json: { username: `${role}-user`, password: `password-for-${role}`, role } });
+    const res = await p.api('/api/users', { method: 'POST', json: { username: `${role}-user`, password: `password-for-${role}`, role, mustChangePassword: false } });
     assert.equal(res.status, 201, await res.text());
   }
   browser = await launchBrowser();

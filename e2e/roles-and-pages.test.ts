@@ -21,7 +21,7 @@ const ROLE_NAV: Record<string, string[]> = {
 before(async () => {
   p = await startTestPlatform({ 'simulator.enabled': true, 'simulator.intervalMs': 1000 });
   for (const role of Object.keys(ROLE_NAV).filter((r) => r !== 'admin')) {
-    const res = await p.api('/api/users', { method: 'POST', json: { username: role, password: `password-for-${role}`, role } });
+    const res = await p.api('/api/users', { method: 'POST', json: { username: role, password: `password-for-${role}`, role, mustChangePassword: false } });
     assert.equal(res.status, 201, await res.text());
   }
   browser = await launchBrowser();
@@ -91,4 +91,24 @@ test('a manager downloads the downtime CSV', async () => {
   assert.match(csv.split('\n')[0] ?? '', /availability/i);
   await page.screenshot({ path: `${ARTIFACTS}/downtime.png`, fullPage: true });
   await page.context().close();
+});
+
+test('a user created with a one-time password must choose a new one before seeing the fleet', async () => {
+  const res = await p.api('/api/users', { method: 'POST', json: { username: 'newbie', password: 'one-time-password-1', role: 'viewer' } });
+  assert.equal(res.status, 201, await res.text());
+  const page = await browser.newPage();
+  await page.goto(`${p.url}/`);
+  await page.fill('input[name=username]', 'newbie');
+  await page.fill('input[name=password]', 'one-time-password-1');
+  await page.click('button[type=submit]');
+  const form = page.getByRole('form', { name: 'Choose your password' });
+  await form.waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}/choose-password.png` });
+  const inputs = form.locator('input[type=password]');
+  await inputs.nth(0).fill('one-time-password-1');
+  await inputs.nth(1).fill('my-own-long-passphrase');
+  await inputs.nth(2).fill('my-own-long-passphrase');
+  await form.locator('button[type=submit]').click();
+  await page.locator('[data-testid^="tile-"]').first().waitFor();
+  await page.close();
 });

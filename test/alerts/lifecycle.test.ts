@@ -58,7 +58,11 @@ test('acknowledge: who, when, comment; stops reminders and escalation; re-arms a
   await eventually('firing', async () => p.alerting.get(id)?.state, (s) => s === 'firing');
   const bad = await api<{ message: string }>('POST', `/api/alerts/${id}/ack`, { comment: 'no name' });
   assert.equal(bad.status, 400);
-  const ack = await api<Alert>('POST', `/api/alerts/${id}/ack`, { by: 'dana.biomed', comment: 'on my way with the service tech' });
+  // The signed-in user takes the alert, whatever the body's `by` says.
+  await p.api('/api/users', { method: 'POST', json: { username: 'dana.biomed', password: 'password-for-dana', role: 'biomed', mustChangePassword: false } });
+  const dana = await p.login('dana.biomed', 'password-for-dana');
+  const res = await p.api(`/api/alerts/${id}/ack`, { method: 'POST', cookie: dana, json: { by: 'someone-else', comment: 'on my way with the service tech' } });
+  const ack = { status: res.status, json: (await res.json()) as Alert };
   assert.equal(ack.status, 200);
   assert.equal(ack.json.state, 'acknowledged');
   assert.equal(ack.json.ackedBy, 'dana.biomed');

@@ -40,7 +40,7 @@ describe('PACS probes against a private Orthanc', () => {
         { id: 'hung', site: 'test', host: '127.0.0.1', port: silent.port, calledAet: 'ANY', echo: { intervalMs: 100, timeoutMs: 400 }, find: { enabled: false }, retrieve: { enabled: false } },
       ],
     });
-    socket = connectSocket(p.url, { transports: ['websocket'] });
+    socket = connectSocket(p.url, { transports: ['websocket'], extraHeaders: { cookie: p.adminCookie } });
     socket.on('pacs:probe', (r) => live.probes.push(r));
     socket.on('pacs:derived', (d) => live.derived.push(d));
   });

@@ -12,6 +12,7 @@ import { AlertsPage } from './pages/alerts-page.js';
 import { DowntimePage } from './pages/downtime-page.js';
 import { FleetPage } from './pages/fleet-page.js';
 import { LoginPage } from './pages/login-page.js';
+import { ChangePasswordPage } from './pages/change-password-page.js';
 import { PacsPage } from './pages/pacs-page.js';
 import { ScannerPage } from './pages/scanner-page.js';
 
@@ -28,6 +29,7 @@ export function App() {
   if (session.state === 'error') return <p className="panel error" role="alert">Gantry is not reachable: {session.message}</p>;
   // A full reload after login gives the socket and every store a clean start with the new session.
   if (session.state === 'anonymous') return <LoginPage onLoggedIn={() => window.location.reload()} />;
+  if (session.me.mustChangePassword) return <ChangePasswordPage username={session.me.username} onChanged={() => window.location.reload()} />;
   return <BrowserRouter><SignedIn me={session.me} /></BrowserRouter>;
 }
 

@@ -49,7 +49,7 @@ test('every reject reason from real MQTT messages is counted exactly, dead-lette
   }
   assert.equal(await metricValue(p.url, 'gantry_ingest_messages_total', '{result="rejected"}'), CASES.length);
 
-  const res = await fetch(`${p.url}/api/dead-letters?limit=1000`);
+  const res = await p.api('/api/dead-letters?limit=1000');
   assert.equal(res.status, 200);
   const { entries } = await res.json() as { entries: DeadLetter[] };
   assert.equal(entries.length, CASES.length);

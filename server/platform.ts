@@ -56,7 +56,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     }
     const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
     await influx.ensureDatabase(config.influx.retentionDays);
-    const seriesRollup = await startRollup(influx, { retentionDays: config.influx.rollupRetentionDays, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
+    const seriesRollup = await startRollup(influx, { retentionDays: config.influx.rollups ? config.influx.rollup1hDays : 0, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
 
     const access = await startAccess(config, dataDir);
     stops.push(() => access.stop());

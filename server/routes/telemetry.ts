@@ -49,7 +49,7 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
     config: { roles: ['admin'] },
     schema: { tags, summary: 'Recompute the hourly rollup for a range (after late data, e.g. a long outage replayed)', body: RollupBackfillRequest, response: { 200: Ok, ...errors } },
   }, async (req) => {
-    if (!deps.rollup) throw new HttpError(409, 'rollups are off (influx.rollupRetentionDays = 0)', 'rollup_off');
+    if (!deps.rollup) throw new HttpError(409, 'rollups are off (influx.rollups = false)', 'rollup_off');
     const from = toMs(req.body.from), to = toMs(req.body.to);
     if (!(to > from) || to - from > 400 * 86_400_000) throw new HttpError(400, '"to" must be after "from", at most 400 days later', 'bad_range');
     await backfillRollup(deps.influx, from, to);

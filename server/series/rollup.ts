@@ -1,6 +1,6 @@
 // Hourly rollups, so long ranges are read from one row per scanner-hour instead of every raw sample. A
 // continuous query keeps sum/count/min/max per field per hour in the "rollup_1h" retention policy (kept for
-// influx.rollupRetentionDays, much longer than raw). sum and count (not mean) are stored so any bucket made of
+// influx.rollup1hDays, much longer than raw). sum and count (not mean) are stored so any bucket made of
 // whole hours, or of hours plus raw edges, gets its exact mean.
 import type { Logger } from '../lib/logger.js';
 import { influxIdent, type InfluxStore } from '../storage/influx.js';

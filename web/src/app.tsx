@@ -40,7 +40,8 @@ function SignedIn({ me }: { me: Me }) {
   useEffect(() => subscribeConnection(setConnected), []);
   const open = alerts.filter((a) => a.state !== 'resolved');
   const nav = navFor(me.role);
-  const canSeeAlerts = nav.some((n) => n.path === '/alerts');
+  const can = (path: string) => nav.some((n) => n.path === path);
+  const canSeeAlerts = can('/alerts');
   return (
     <div className="app">
       <header className="topbar">
@@ -59,8 +60,8 @@ function SignedIn({ me }: { me: Me }) {
           <Route path="/" element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
           <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
           <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />
-          <Route path="/pacs" element={nav.some((n) => n.path === '/pacs') ? <PacsPage /> : <Navigate to="/" replace />} />
-          <Route path="/downtime" element={nav.some((n) => n.path === '/downtime') ? <DowntimePage /> : <Navigate to="/" replace />} />
+          <Route path="/pacs" element={can('/pacs') ? <PacsPage /> : <Navigate to="/" replace />} />
+          <Route path="/downtime" element={can('/downtime') ? <DowntimePage /> : <Navigate to="/" replace />} />
           <Route path="*" element={<p className="panel empty">This page does not exist.</p>} />
         </Routes>
       </main>

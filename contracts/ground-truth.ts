@@ -13,6 +13,7 @@ export const ScenarioFault = Type.Object({
   onset: Type.Optional(Type.String({ format: 'date-time', description: 'absolute onset time' })),
   onsetHours: Type.Optional(Type.Number({ minimum: 0, description: 'onset in hours after the start of the run (the start of the backfill, if any)' })),
   hoursToFailure: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'time from onset to failure; default per fault kind' })),
+  repairHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'time from failure until a service engineer repairs it (status up again); absent: it stays down' })),
 }, { additionalProperties: false });
 export type ScenarioFault = Static<typeof ScenarioFault>;
 

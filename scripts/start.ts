@@ -9,5 +9,7 @@ say('[gantry] checking system packages (influxdb, mosquitto-clients)…');
 ensureBinaries([BINARIES.influxd, BINARIES.mosquittoPub], say);
 buildWebIfStale(say);
 process.env.GANTRY_SIMULATOR_ENABLED ??= 'true';
+// A week of simulated history, so the trends, downtime and what-if pages have data from the first minute.
+process.env.GANTRY_SIMULATOR_BACKFILL_DAYS ??= '7';
 say(`[gantry] starting: private InfluxDB, embedded MQTT broker, collectors, server${process.env.GANTRY_SIMULATOR_ENABLED === 'true' ? ', simulated fleet' : ''}`);
 await import('../server/main.js');

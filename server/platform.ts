@@ -4,7 +4,8 @@
 import { join, resolve } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Health } from '../contracts/index.js';
-import { FleetSimulator } from '../collectors/simulator/publisher.js';
+import type { FleetSimulator } from '../collectors/simulator/publisher.js';
+import { runSimulatedFleet } from '../collectors/simulator/backfilled-fleet.js';
 import type { Config } from './config/schema.js';
 import { EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
@@ -30,6 +31,8 @@ export interface Platform {
   alerting: AlertingService;
   http: GantryApp;
   simulator: FleetSimulator | undefined;
+  /** Settles once the simulated fleet's backfill (if any) is published and it publishes live. */
+  simulatorReady: Promise<void> | undefined;
   pacs: PacsModule;
   privateInfluxd: PrivateInfluxd | undefined;
   /** Set on the first start only: the admin account and its one-time password, to show the operator once. */
@@ -124,7 +127,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       };
     };
     access.fleet.start(bus);
-    const analytics = createAnalytics(config, influx, { vendorOf: (id) => access.fleet.scanner(id)?.vendor });
+    const analytics = createAnalytics(config, influx, {
+      vendorOf: (id) => access.fleet.scanner(id)?.vendor, windows: () => alerting.suppressions.windows.values(),
+    });
     const http = await buildApp({
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.snapshot(), alerting,
       auth: access.auth, audit: access.audit, fleet: access.fleet, influx, seriesRollup, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
@@ -137,12 +142,19 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
 
     let simulator: FleetSimulator | undefined;
+    let simulatorReady: Promise<void> | undefined;
     if (config.simulator.enabled) {
-      simulator = new FleetSimulator({ url: mqttUrl, ...mqttCreds, scanners: config.simulator.scanners, intervalMs: config.simulator.intervalMs, seed: config.simulator.seed }, log.child({ module: 'simulator' }));
-      await simulator.start();
-      stops.push(() => simulator?.stop());
+      const s = config.simulator;
+      const run = runSimulatedFleet({
+        url: mqttUrl, ...mqttCreds, scanners: s.scanners, intervalMs: s.intervalMs, seed: s.seed,
+        backfillDays: s.backfillDays, backfillStepMs: s.backfillStepS * 1000, backfillFaults: s.backfillFaults, repairHours: s.repairHours,
+      }, log.child({ module: 'simulator' }));
+      simulator = run.simulator;
+      stops.push(() => run.simulator.stop());
+      simulatorReady = run.ready.catch((err: unknown) => { log.error({ err }, 'simulated fleet failed to start'); });
+      if (s.backfillDays === 0) await simulatorReady;
     }
-    return { url, mqttUrl, influx, bus, alerting, http, simulator, pacs, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
+    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

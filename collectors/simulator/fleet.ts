@@ -31,7 +31,7 @@ export function fleetLayout(count: number): ScannerSpec[] {
   return specs;
 }
 
-interface FaultState extends ActiveFault { warned: boolean; failed: boolean; leakPctPerS?: number }
+interface FaultState extends ActiveFault { warned: boolean; failed: boolean; leakPctPerS?: number; repairMs?: number }
 
 export class SimulatedScanner {
   private readonly rand: () => number;
@@ -71,9 +71,10 @@ export class SimulatedScanner {
     this.scheduleFault(kind, now, failureMs ?? now + seconds * 1000);
   }
 
-  scheduleFault(kind: FaultKind, onsetMs: number, failureMs: number): void {
+  /** `repairMs`: when a service visit puts the scanner back up (clearFault); absent, it stays down. */
+  scheduleFault(kind: FaultKind, onsetMs: number, failureMs: number, repairMs?: number): void {
     this.faults = this.faults.filter((f) => f.kind !== kind);
-    this.faults.push({ kind, onsetMs, failureMs, warned: false, failed: false });
+    this.faults.push({ kind, onsetMs, failureMs, warned: false, failed: false, ...(repairMs !== undefined ? { repairMs } : {}) });
   }
 
   clearFault(now = Date.now()): void {
@@ -125,6 +126,9 @@ export class SimulatedScanner {
         this.statuses.push({ ts: now, state: 'down', reason: `${f.kind}: ${def.failureCondition}` });
       }
     }
+    // A repair is the service visit itself: at its time, not at the next sample after a coarse backfill step.
+    const repaired = this.faults.find((f) => f.failed && f.repairMs !== undefined && now >= f.repairMs);
+    if (repaired?.repairMs !== undefined) this.clearFault(repaired.repairMs);
   }
 
   sample(now: number, dtSeconds: number): TelemetryReading {

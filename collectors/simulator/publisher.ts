@@ -25,12 +25,16 @@ export interface BackfillOptions { startMs: number; endMs: number; stepMs: numbe
 export class FleetSimulator implements Collector {
   readonly name = 'fleet-simulator';
   readonly scanners: SimulatedScanner[];
+  /** The scripted faults it runs (its ground truth). */
+  readonly faults: readonly PlannedFault[];
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private last = Date.now();
+  private stopped = false;
 
   constructor(private readonly opts: SimulatorOptions, private readonly log: Logger) {
-    this.scanners = buildFleet(opts.scanners, opts.seed, opts.faults ?? []);
+    this.faults = opts.faults ?? [];
+    this.scanners = buildFleet(opts.scanners, opts.seed, this.faults);
   }
 
   async connect(): Promise<MqttClient> {
@@ -43,6 +47,7 @@ export class FleetSimulator implements Collector {
   }
 
   async start(): Promise<void> {
+    if (this.stopped) return; // stopped while a backfill was still running
     await this.connect();
     this.last = Date.now();
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
@@ -98,7 +103,8 @@ export class FleetSimulator implements Collector {
       while (pending.size >= window) await Promise.race(pending);
       const p = client.publishAsync(topic, JSON.stringify(body), { qos: 1 }).then(() => undefined);
       pending.add(p);
-      void p.finally(() => pending.delete(p));
+      // Both outcomes handled here, so a publish cut off by stop() is not an unhandled rejection.
+      p.then(() => pending.delete(p), () => pending.delete(p));
       messages += 1;
     };
     const buffers = new Map<SimulatedScanner, TelemetrySample[]>();
@@ -111,7 +117,7 @@ export class FleetSimulator implements Collector {
       if (events.length > 0) await send(scannerTopic(s.spec, 'event'), { events });
     };
     let lastReport = 0;
-    for (let t = o.startMs; t < o.endMs; t += o.stepMs) {
+    for (let t = o.startMs; t < o.endMs && !this.stopped; t += o.stepMs) {
       for (const s of this.scanners) {
         const r = s.sample(t, o.stepMs / 1000);
         const buf = buffers.get(s) ?? [];
@@ -122,6 +128,7 @@ export class FleetSimulator implements Collector {
       }
       if (onProgress && t - lastReport > 6 * 3600000) { lastReport = t; onProgress(t); }
     }
+    if (this.stopped) return { samples, messages };
     for (const s of this.scanners) await flush(s);
     await Promise.all(pending);
     this.last = Date.now();
@@ -129,6 +136,7 @@ export class FleetSimulator implements Collector {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     const client = this.client;
     this.client = undefined;

@@ -11,7 +11,7 @@ import { seededRandom } from './random.js';
 
 const HOUR = 3600000;
 
-export interface PlannedFault { scannerId: string; kind: FaultKind; onsetMs: number; failureMs: number }
+export interface PlannedFault { scannerId: string; kind: FaultKind; onsetMs: number; failureMs: number; repairMs?: number }
 
 export function loadScenario(path: string): Scenario {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
@@ -32,7 +32,8 @@ export function planFaults(scenario: Scenario | undefined, specs: readonly Scann
     const def = FAULTS[f.kind];
     if (!def.modalities.includes(spec.modality)) throw new Error(`scenario: ${f.kind} does not apply to ${spec.modality} scanner ${f.scannerId}`);
     const onsetMs = f.onset ? Date.parse(f.onset) : startMs + (f.onsetHours ?? 0) * HOUR;
-    planned.push({ scannerId: f.scannerId, kind: f.kind, onsetMs, failureMs: onsetMs + (f.hoursToFailure ?? def.defaultHoursToFailure) * HOUR });
+    const failureMs = onsetMs + (f.hoursToFailure ?? def.defaultHoursToFailure) * HOUR;
+    planned.push({ scannerId: f.scannerId, kind: f.kind, onsetMs, failureMs, ...(f.repairHours ? { repairMs: failureMs + f.repairHours * HOUR } : {}) });
   }
   const rand = seededRandom(seed * 31 + 7);
   const span = Math.max(HOUR, endMs - startMs);
@@ -71,7 +72,7 @@ export function groundTruth(opts: { seed: number; specs: readonly ScannerSpec[];
 /** The simulated scanners of a fleet with the planned faults scheduled on them. */
 export function buildFleet(count: number, seed: number, faults: readonly PlannedFault[]): SimulatedScanner[] {
   const scanners = fleetLayout(count).map((spec, i) => new SimulatedScanner(spec, seed * 7919 + i));
-  for (const f of faults) scanners.find((s) => s.spec.scannerId === f.scannerId)?.scheduleFault(f.kind, f.onsetMs, f.failureMs);
+  for (const f of faults) scanners.find((s) => s.spec.scannerId === f.scannerId)?.scheduleFault(f.kind, f.onsetMs, f.failureMs, f.repairMs);
   return scanners;
 }
 

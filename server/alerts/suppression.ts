@@ -45,6 +45,21 @@ export function occurrenceFn(w: MaintenanceInput): Occurrence {
   };
 }
 
+/** Planned windows [start, end) of a definition that overlap [from, to), oldest first, at most `max`. */
+export function occurrencesBetween(w: MaintenanceInput, from: number, to: number, max = 5000): { start: number; end: number }[] {
+  const since = from - w.durationMs;
+  let starts: number[];
+  if (w.rrule) {
+    starts = rrulestr(w.rrule.replace(/\\n/g, '\n')).between(new Date(since), new Date(to), true).map((d) => d.getTime());
+  } else if (w.cron) {
+    // endDate makes the iterator stop at `to`; take() stops early at that bound.
+    starts = CronExpressionParser.parse(w.cron, { currentDate: new Date(since), endDate: new Date(to), tz: 'UTC' })
+      .take(max).map((d) => d.getTime());
+  } else starts = w.startsAt !== undefined ? [w.startsAt] : [];
+  return starts.map((start) => ({ start, end: start + w.durationMs }))
+    .filter((o) => o.end > from && o.start < to).slice(0, max);
+}
+
 export class Suppressions {
   readonly silences = new Map<string, Silence>();
   readonly windows = new Map<string, MaintenanceWindow>();

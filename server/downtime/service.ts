@@ -55,10 +55,10 @@ export class DowntimeService {
   /** Timelines of every scanner in scope; each starts at its earliest known record so episodes carried into the range are recognised. */
   async histories(scope: Scope): Promise<ScannerHistory[]> {
     const rows = await this.deps.status.statusHistory(scope);
-    const ids = rows.map((r) => r.scannerId);
+    const targets = rows.map((r) => ({ scannerId: r.scannerId, site: r.site }));
     const [maintenance, noData] = await Promise.all([
-      (this.deps.maintenance ?? noWindows)(scope, ids),
-      (this.deps.noData ?? noWindows)(scope, ids),
+      (this.deps.maintenance ?? noWindows)(scope, targets),
+      (this.deps.noData ?? noWindows)(scope, targets),
     ]);
     return rows.map((r) => {
       const earliest = r.records.reduce((m, x) => Math.min(m, x.ts), scope.from);

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { Registry } from 'prom-client';
+import type { Alert } from '../../contracts/alerts.js';
 import type { DowntimeReport, ScannerTimeline } from '../../contracts/downtime.js';
 import type { SiteModel, WhatIfResult } from '../../contracts/whatif.js';
 import { buildApp, type GantryApp } from '../../server/app.js';
@@ -31,6 +32,20 @@ const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 function statusLine(tags: string, ts: number, state: string, reason = ''): string {
   return `scanner_status,${tags} state="${state}",state_code=0i,reason="${esc(reason)}" ${ts}`;
 }
+/** alert_event points of a nodata rule: pending, firing and resolved per episode, plus one that never fired. */
+function noDataEvents(scannerId: string, site: string, episodes: readonly { start: number; end: number }[]): string[] {
+  const lines: string[] = [];
+  const point = (alert: Alert, ts: number) => `alert_event,alert_id=${alert.id},rule_id=${alert.ruleId},site=${site},scanner_id=${scannerId},state=${alert.state},event=test severity="warning",value=0,json="${esc(JSON.stringify(alert))}" ${ts}`;
+  const base: Alert = { id: `nodata:${scannerId}`, ruleId: 'nodata', kind: 'nodata', site, modality: 'mri', scannerId, metric: '*', severity: 'warning', state: 'pending', value: 0, threshold: 0, message: 'no data', startsAt: 0 };
+  for (const e of episodes) {
+    lines.push(point({ ...base, startsAt: e.start }, e.start + 1), point({ ...base, state: 'firing', startsAt: e.start, firedAt: e.start + 60_000 }, e.start + 60_000));
+    lines.push(point({ ...base, state: 'resolved', startsAt: e.start, endsAt: e.end }, e.end + 5));
+  }
+  const last = episodes[episodes.length - 1];
+  if (last) lines.push(point({ ...base, startsAt: last.end + H }, last.end + H + 1), point({ ...base, state: 'resolved', startsAt: last.end + H, endsAt: last.end + 2 * H }, last.end + 2 * H));
+  return lines;
+}
+
 async function write(lines: string[]): Promise<void> {
   const res = await fetch(`${influxd.url}/write?db=gantry_test&precision=ms`, { method: 'POST', body: lines.join('\n') });
   assert.equal(res.status, 204, await res.text());
@@ -63,11 +78,12 @@ before(async () => {
 
   const config = loadConfig({}, { 'log.level': 'silent', 'whatif.fitDays': 11, 'whatif.radiologists': 2, 'auth.initialAdminPassword': TEST_ADMIN_PASSWORD });
   access = await startAccess(config, dir);
-  // The maintenance and no-data windows stand in for the alert engine's (scanner A only, as in the fixtures).
+  // No-data episodes come from stored alert events as the alert engine writes them; maintenance from a
+  // window definition as the engine holds it (scanner A only, as in the fixtures).
+  await write([...noDataEvents('a-mri-1', 'central', scannerA.noData), ...noDataEvents('b-ct-1', 'riverside', scannerB.noData)]);
   const analytics = createAnalytics(config, influx, {
     now: () => at(40),
-    maintenance: async (_scope, ids) => new Map(ids.includes('a-mri-1') ? [['a-mri-1', scannerA.maintenance]] : []),
-    noData: async () => new Map([['a-mri-1', scannerA.noData], ['b-ct-1', scannerB.noData]]),
+    windows: () => [{ id: 'pm', scannerId: 'a-mri-1', startsAt: at(12), durationMs: 4 * H, comment: 'planned PM', createdBy: 'admin' }],
   });
   http = await buildApp({
     config, log: createLogger(process.env.GANTRY_TEST_LOG ?? 'silent'), bus: new EventBus(), registry: new Registry(),

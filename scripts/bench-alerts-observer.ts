@@ -24,8 +24,8 @@ const hook = createServer((req, res) => {
 await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
 const addr = hook.address();
 process.stdout.write(`${JSON.stringify({ webhook: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook` })}\n`);
-const url = await new Promise<string>((r) => createInterface({ input: process.stdin }).once('line', r));
-const sock = ioClient(url, { transports: ['websocket'] });
+const [url, token] = (await new Promise<string>((r) => createInterface({ input: process.stdin }).once('line', r))).split(' ');
+const sock = ioClient(url as string, { transports: ['websocket'], auth: { token } });
 sock.on('alert', (a: Alert) => { if (a.state === 'firing') out('socket', a.id, now()); });
 await new Promise<void>((r) => sock.on('connect', () => r()));
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);

@@ -4,6 +4,7 @@
 //   npm run bench:alerts -- [scanners,...] [--batch N] [--publishers N] [--seconds N]
 // Defaults: 250,500,1000 scanners × all 16 MRI catalog metrics at 1 Hz, batch 1, 4 publishers, 15 s.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +18,7 @@ import { sleep } from '../server/lib/net.js';
 import { startPlatform } from '../server/platform.js';
 import { startPrivateMosquitto } from '../server/services/private-mosquitto.js';
 import { tempDir } from '../test/support/platform.js';
+import { apiToken } from './bench/api-token.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
@@ -28,6 +30,7 @@ const METRICS = metricsFor('mri').length;
 const say = (l: string) => process.stdout.write(`${l}\n`);
 
 const dir = tempDir('bench-alerts');
+const ADMIN_PASSWORD = randomBytes(12).toString('base64url');
 const mosq = await startPrivateMosquitto({ dir: join(dir, 'mosquitto') });
 const arrivals = new Map<string, { socket?: number; webhook?: number }>();
 const clock = () => performance.timeOrigin + performance.now();
@@ -36,7 +39,7 @@ mkdirSync(rules, { recursive: true });
 
 const config = loadConfig({}, {
   dataDir: join(dir, 'data'), 'http.port': 0, 'mqtt.url': mosq.url, 'mqtt.clientId': `bench-${process.pid}`, 'log.level': 'warn',
-  'alerts.rulesDir': rules, 'alerts.catalogForMs': 0, 'alerts.hotReload': false,
+  'alerts.rulesDir': rules, 'alerts.catalogForMs': 0, 'alerts.hotReload': false, 'auth.initialAdminPassword': ADMIN_PASSWORD,
 });
 const observer = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-observer.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
 let ready: () => void = () => undefined;
@@ -52,7 +55,9 @@ const hookUrl = await new Promise<string>((resolveUrl) => {
 });
 writeFileSync(join(rules, 'bench.yaml'), `channels:\n  - { id: hook, type: webhook, url: "${hookUrl}", secret: bench }\nroutes:\n  - { id: all, channels: [hook] }\n`);
 const platform = await startPlatform(config, createLogger(config.log.level));
-observer.stdin.write(`${platform.url}\n`);
+// The dashboard side and /metrics authenticate like any client: an API token with read and metrics scopes.
+const token = await apiToken(platform.url, ADMIN_PASSWORD);
+observer.stdin.write(`${platform.url} ${token}\n`);
 await observerReady;
 let readings = 0;
 platform.bus.on('telemetry', () => { readings++; });
@@ -67,7 +72,7 @@ const pct = (xs: number[], p: number) => {
 };
 const r1 = (x: number) => Math.round(x * 10) / 10;
 async function written(): Promise<number> {
-  const text = await (await fetch(`${platform.url}/metrics`)).text();
+  const text = await (await fetch(`${platform.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
   return Number(text.split('\n').find((l) => l.startsWith('gantry_influx_points_written_total '))?.split(' ')[1] ?? NaN);
 }
 

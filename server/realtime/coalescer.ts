@@ -1,7 +1,9 @@
-// Per-client telemetry coalescing. Readings for a client are merged per scanner and sent on a fixed tick, so a
-// client receives at most one update per scanner per tick. A client whose transport is still busy with the
-// previous write (slow network, a tab that stopped reading) is skipped: its pending map keeps only the newest
-// state, so memory stays bounded by fleet size and neither ingest nor other clients ever wait for it.
+// Per-client telemetry rate limit. The first reading of a scanner goes out at once (a tile moves as soon as
+// the data is durable, not on the next tick); further readings of that scanner within the same interval are
+// merged and sent by the tick once the interval has passed, so a client receives at most about one update per
+// scanner per interval. A client whose transport is still busy with the previous write (slow network, a tab
+// that stopped reading) is skipped: its pending map keeps only the newest state, so memory stays bounded by
+// fleet size and neither ingest nor other clients ever wait for it.
 import type { TelemetryReading } from '../../contracts/index.js';
 
 export interface CoalescerTarget {
@@ -11,39 +13,59 @@ export interface CoalescerTarget {
   send(reading: TelemetryReading): void;
 }
 
+interface ClientState { target: CoalescerTarget; readings: Map<string, TelemetryReading>; sentAt: Map<string, number> }
+
+// setInterval fires a few ms early or late; a merged reading due "now" must not wait a whole extra tick.
+const TIMER_SLACK = 0.9;
+
 export class TelemetryCoalescer {
-  private readonly pending = new Map<string, { target: CoalescerTarget; readings: Map<string, TelemetryReading> }>();
+  private readonly clients = new Map<string, ClientState>();
   private timer: NodeJS.Timeout | undefined;
   merged = 0;
   deferred = 0;
 
-  constructor(private readonly tickMs: number) {}
+  constructor(private readonly intervalMs: number, private readonly now: () => number = Date.now) {}
 
   start(): void {
-    this.timer = setInterval(() => this.flush(), this.tickMs);
+    // Ticks at half the interval, so a merged reading waits at most about half an interval past its due time.
+    this.timer = setInterval(() => this.flush(), Math.max(5, Math.round(this.intervalMs / 2)));
     this.timer.unref();
   }
 
-  stop(): void { clearInterval(this.timer); this.pending.clear(); }
+  stop(): void { clearInterval(this.timer); this.clients.clear(); }
 
   push(target: CoalescerTarget, r: TelemetryReading): void {
-    let p = this.pending.get(target.id);
-    if (!p) { p = { target, readings: new Map() }; this.pending.set(target.id, p); }
-    const prev = p.readings.get(r.scannerId);
-    if (prev) {
-      this.merged++;
-      if (prev.ts > r.ts) { p.readings.set(r.scannerId, { ...r, ts: prev.ts, metrics: { ...r.metrics, ...prev.metrics } }); return; }
-      p.readings.set(r.scannerId, { ...r, metrics: { ...prev.metrics, ...r.metrics } });
-    } else p.readings.set(r.scannerId, r);
+    let c = this.clients.get(target.id);
+    if (!c) { c = { target, readings: new Map(), sentAt: new Map() }; this.clients.set(target.id, c); }
+    const prev = c.readings.get(r.scannerId);
+    if (!prev) {
+      const now = this.now();
+      if (now - (c.sentAt.get(r.scannerId) ?? -Infinity) >= this.intervalMs * TIMER_SLACK && target.writable()) {
+        c.sentAt.set(r.scannerId, now);
+        target.send(r);
+        return;
+      }
+      c.readings.set(r.scannerId, r);
+      return;
+    }
+    this.merged++;
+    if (prev.ts > r.ts) { c.readings.set(r.scannerId, { ...r, ts: prev.ts, metrics: { ...r.metrics, ...prev.metrics } }); return; }
+    c.readings.set(r.scannerId, { ...r, metrics: { ...prev.metrics, ...r.metrics } });
   }
 
-  forget(id: string): void { this.pending.delete(id); }
+  forget(id: string): void { this.clients.delete(id); }
 
   flush(): void {
-    for (const [id, p] of this.pending) {
-      if (!p.target.writable()) { this.deferred++; continue; }
-      this.pending.delete(id);
-      for (const r of p.readings.values()) p.target.send(r);
+    const now = this.now();
+    for (const c of this.clients.values()) {
+      if (c.readings.size === 0) continue;
+      if (!c.target.writable()) { this.deferred++; continue; }
+      for (const [scannerId, r] of c.readings) {
+        if (now - (c.sentAt.get(scannerId) ?? -Infinity) < this.intervalMs * TIMER_SLACK) continue;
+        c.readings.delete(scannerId);
+        c.sentAt.set(scannerId, now);
+        c.target.send(r);
+      }
     }
   }
 }

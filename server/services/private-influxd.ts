@@ -17,7 +17,8 @@ export interface PrivateInfluxd {
   restart(): Promise<void>;
 }
 
-export async function startPrivateInfluxd(opts: { dataDir: string; port?: number }): Promise<PrivateInfluxd> {
+/** `data`: extra [data] settings (e.g. compaction timings for a storage benchmark), as raw TOML values. */
+export async function startPrivateInfluxd(opts: { dataDir: string; port?: number; data?: Readonly<Record<string, string>> }): Promise<PrivateInfluxd> {
   ensureBinaries([BINARIES.influxd]);
   const dir = resolve(opts.dataDir);
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
@@ -28,6 +29,7 @@ export async function startPrivateInfluxd(opts: { dataDir: string; port?: number
     `bind-address = "127.0.0.1:${await freePort()}"`,
     '[meta]', `  dir = "${join(dir, 'meta')}"`,
     '[data]', `  dir = "${join(dir, 'data')}"`, `  wal-dir = "${join(dir, 'wal')}"`, '  query-log-enabled = false', '  index-version = "tsi1"',
+    ...Object.entries(opts.data ?? {}).map(([k, v]) => `  ${k} = ${v}`),
     '[http]', `  bind-address = "127.0.0.1:${port}"`, '  log-enabled = false', '  max-body-size = 0',
     '[monitor]', '  store-enabled = false',
     '[continuous_queries]', '  run-interval = "10s"',

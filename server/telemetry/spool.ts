@@ -33,7 +33,8 @@ export class Spool {
   private segments: number[];
   private sizes = new Map<number, number>();
   private dirty = false;
-  private syncingFd: number | undefined;
+  /** Background fsyncs in flight per descriptor: it may be closed only when none is left. */
+  private readonly inflight = new Map<number, number>();
   private closed = false;
   private readonly fsyncTimer: NodeJS.Timeout;
 
@@ -126,20 +127,25 @@ export class Spool {
   }
 
   private syncInBackground(): void {
-    if (!this.dirty || this.syncingFd !== undefined) return;
+    if (!this.dirty || this.inflight.has(this.writeFd)) return;
     this.dirty = false;
-    const fd = this.writeFd;
-    this.syncingFd = fd;
+    this.fsyncAsync(this.writeFd);
+  }
+
+  /** fsync in the thread pool; the last one to finish on a rotated-away or closed descriptor closes it. */
+  private fsyncAsync(fd: number): void {
+    this.inflight.set(fd, (this.inflight.get(fd) ?? 0) + 1);
     fsync(fd, () => {
-      this.syncingFd = undefined;
-      // The segment was rotated or the spool closed meanwhile: its descriptor waited for this fsync.
+      const left = (this.inflight.get(fd) ?? 1) - 1;
+      if (left > 0) { this.inflight.set(fd, left); return; }
+      this.inflight.delete(fd);
       if (fd !== this.writeFd || this.closed) closeSync(fd);
     });
   }
 
   /** Closes a descriptor unless a background fsync still uses it (then that fsync's callback closes it). */
   private release(fd: number): void {
-    if (this.syncingFd !== fd) closeSync(fd);
+    if (!this.inflight.has(fd)) closeSync(fd);
   }
 
   close(): void {
@@ -150,8 +156,13 @@ export class Spool {
   }
 
   private rotate(): void {
-    this.sync();
-    this.release(this.writeFd);
+    // The finished segment is flushed off the event loop: an fsync on a busy disk can take far longer than a
+    // message may wait. Its descriptor stays open until that fsync is done.
+    const old = this.writeFd;
+    const dirty = this.dirty;
+    this.dirty = false;
+    if (dirty) this.fsyncAsync(old);
+    this.release(old);
     this.writeSeg += 1;
     this.segments.push(this.writeSeg);
     this.writeFd = openSync(join(this.opts.dir, segName(this.writeSeg)), 'a');

@@ -1,6 +1,7 @@
 // Builds the Fastify app (without listening), so tests build the real app and inject() requests.
 // Tiers: external plugins (security headers, CORS, rate limit, compression, cookies), app plugins (error
 // body, fail-closed route guard, audit), API docs, then one route module per domain, then Socket.IO.
+import type { RollupSettings } from './telemetry/rollups.js';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
@@ -49,7 +50,8 @@ export interface AppDeps {
   fleet: FleetRegistry;
   influx: InfluxStore;
   /** True when hourly rollups are maintained and long-range series may read them (default false). */
-  seriesRollup?: boolean;
+  /** The rollups series queries may read; absent when they are off or unavailable. */
+  seriesRollup?: RollupSettings | undefined;
   /** Embedded broker credentials; undefined when an external broker is used. */
   mqttDevices: MqttDevices | undefined;
   analytics?: Analytics;
@@ -86,7 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   });
   await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });
   await app.register(fleetRoutes, { fleet: deps.fleet });
-  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup ?? false });
+  await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup });
   await app.register(auditRoutes, { audit: deps.audit });
   if (deps.analytics) {
     await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });

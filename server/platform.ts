@@ -59,7 +59,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     }
     const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
     await influx.ensureDatabase(config.influx.retentionDays);
-    const seriesRollup = await startRollup(influx, { retentionDays: config.influx.rollups ? config.influx.rollup1hDays : 0, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
+    const rollupSettings = { database: config.influx.database, rawRetentionPolicy: config.influx.retentionPolicy, rollup1mDays: config.influx.rollup1mDays, rollup1hDays: config.influx.rollup1hDays };
+    const rollups = await startRollup(influx, { ...rollupSettings, enabled: config.influx.rollups, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
+    const seriesRollup = rollups ? rollupSettings : undefined;
 
     const access = await startAccess(config, dataDir);
     stops.push(() => access.stop());
@@ -79,7 +81,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
     const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
       : broker ? access.mqttDevices.internal : {};
-    const ingest = await startIngest({ config, dataDir, influx, mqttUrl, mqttCredentials: mqttCreds, registry, bus, log });
+    const ingest = await startIngest({ config, dataDir, influx, mqttUrl, mqttCredentials: mqttCreds, registry, bus, log, ...(seriesRollup ? { rollups: seriesRollup } : {}) });
     stops.push(() => ingest.stop());
     const { collector, drain, spool, pipeline } = ingest;
     const latest = new LatestReadings(bus);

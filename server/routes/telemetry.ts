@@ -5,6 +5,7 @@ import { ANY_ROLE, HttpError } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { FleetRegistry } from '../fleet/registry.js';
 import { backfillRollup } from '../series/rollup.js';
+import type { RollupSettings } from '../telemetry/rollups.js';
 import { buildSeriesQuery, chooseStepMs, parseSeries, planSegments } from '../series/series-query.js';
 import type { InfluxStore } from '../storage/influx.js';
 
@@ -13,8 +14,8 @@ export interface TelemetryRouteDeps {
   fleet: FleetRegistry;
   latest: () => TelemetryReading[];
   seriesMaxPoints: number;
-  /** False when the hourly rollup is not maintained (then every query reads raw data). */
-  rollup: boolean;
+  /** Absent when the rollups are not maintained (then every query reads raw data). */
+  rollup: RollupSettings | undefined;
 }
 
 const errors = { '4xx': ErrorBody };
@@ -42,7 +43,7 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
       const stepMs = chooseStepMs(to - from, maxPoints, (q.step ?? 0) * 1000);
       const metrics = [...new Set(q.metrics.split(','))];
       const r = { database: deps.influx.settings.database, retentionPolicy: deps.influx.settings.retentionPolicy, scanner: q.scanner, metrics, from, to, stepMs, maxPoints };
-      return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, planSegments(from, to, stepMs, Date.now(), deps.rollup))));
+      return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, planSegments(from, to, stepMs, Date.now(), deps.rollup !== undefined))));
     });
 
   app.post('/api/telemetry/rollup', {
@@ -52,7 +53,7 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
     if (!deps.rollup) throw new HttpError(409, 'rollups are off (influx.rollups = false)', 'rollup_off');
     const from = toMs(req.body.from), to = toMs(req.body.to);
     if (!(to > from) || to - from > 400 * 86_400_000) throw new HttpError(400, '"to" must be after "from", at most 400 days later', 'bad_range');
-    await backfillRollup(deps.influx, from, to);
+    await backfillRollup(deps.influx, deps.rollup, from, to);
     return { ok: true as const };
   });
 };

@@ -19,7 +19,7 @@ export interface DrainOptions {
 }
 
 export interface DrainStats {
-  onWritten(lines: number, seconds: number): void;
+  onWritten(lines: readonly string[], seconds: number): void;
   onWriteError(): void;
   onRejected(lines: string[], message: string): void;
 }
@@ -91,7 +91,7 @@ export class InfluxDrain {
         this.writeApi.writeRecords(lines);
         await this.writeApi.flush();
         this.spool.commit(next);
-        this.stats.onWritten(lines.length, (performance.now() - started) / 1000);
+        this.stats.onWritten(lines, (performance.now() - started) / 1000);
         if (this.failures > 0) this.log.info({ after: this.failures }, 'InfluxDB writes recovered; draining spool');
         this.failures = 0;
         this.lastError = '';

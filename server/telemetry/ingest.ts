@@ -13,7 +13,8 @@ import { InfluxDrain } from './influx-drain.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import type { TagEnricher } from './line-protocol.js';
 import { TelemetryPipeline } from './pipeline.js';
-import { ensureRollups } from './rollups.js';
+import type { RollupSettings } from './rollups.js';
+import { LateRollups } from './late-rollups.js';
 import { Spool } from './spool.js';
 
 export interface IngestDeps {
@@ -28,6 +29,8 @@ export interface IngestDeps {
   mqttCredentials?: { username?: string; password?: string };
   /** Hook for a fleet registry: extra stable tags (vendor, model) per scanner. */
   enrich?: TagEnricher;
+  /** The rollups (set up by the platform) to recompute when late data is written; absent when off. */
+  rollups?: RollupSettings;
 }
 
 export interface Ingest {
@@ -49,8 +52,12 @@ export async function startIngest(d: IngestDeps): Promise<Ingest> {
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => { for (const s of stops.reverse()) await s(); };
   try {
-    if (config.influx.rollups) {
-      await ensureRollups(d.influx, { database: config.influx.database, rawRetentionPolicy: config.influx.retentionPolicy, rollup1mDays: config.influx.rollup1mDays, rollup1hDays: config.influx.rollup1hDays });
+    let late: LateRollups | undefined;
+    if (d.rollups) {
+      late = new LateRollups(d.influx, d.rollups, log.child({ module: 'late-rollups' }));
+      late.start();
+      const l = late;
+      stops.push(() => l.stop());
     }
     const metrics = new IngestMetrics(d.registry);
     const deadLetters = new DeadLetterStore({ dir: join(d.dataDir, 'dead-letters'), maxBytes: config.ingest.deadLetterMaxBytes });
@@ -63,7 +70,7 @@ export async function startIngest(d: IngestDeps): Promise<Ingest> {
       batchSize: config.influx.batchSize, flushIntervalMs: config.influx.flushIntervalMs, maxRetries: config.influx.maxRetries,
       minRetryDelayMs: config.influx.retryMinDelayMs, maxRetryDelayMs: config.influx.retryMaxDelayMs,
     }, drainLog, {
-      onWritten: (n, s) => { metrics.written.inc(n); metrics.writeSeconds.observe(s); },
+      onWritten: (lines, s) => { metrics.written.inc(lines.length); metrics.writeSeconds.observe(s); late?.observe(lines); },
       onWriteError: () => metrics.writeErrors.inc(),
       onRejected: (lines, message) => {
         metrics.influxRejected.inc(lines.length);

@@ -2,7 +2,8 @@
 // rollup_1m and rollup_1h hold sum / count / min / max of every telemetry field per scanner (fields named
 // sum_<metric>, count_<metric>, min_<metric>, max_<metric>: sum and count so the series reader can merge
 // whole rollup buckets with raw edges and keep means exact; server/series/rollup.ts reads them), the worst state per interval and event counts per type.
-// CQs only see new data; rollupRange() fills rollups for a backfilled or imported time range.
+// CQs only see new data; rollupRange() fills rollups for a backfilled or imported time range, and
+// late-rollups.ts calls it for late data as the drain writes it.
 import { influxIdent, type InfluxStore } from '../storage/influx.js';
 import { EVENT_MEASUREMENT, STATUS_MEASUREMENT, TELEMETRY_MEASUREMENT } from './line-protocol.js';
 
@@ -26,8 +27,12 @@ function selects(s: RollupSettings, level: Level, where = ''): { name: string; s
   ];
 }
 
-/** Creates or updates the rollup retention policies and creates missing continuous queries (idempotent). */
-export async function ensureRollups(influx: InfluxStore, s: RollupSettings): Promise<void> {
+/**
+ * Creates or updates the rollup retention policies and creates missing continuous queries (idempotent).
+ * Returns how many continuous queries it created (0 when all were there).
+ */
+export async function ensureRollups(influx: InfluxStore, s: RollupSettings): Promise<number> {
+  let created = 0;
   const db = influxIdent(s.database);
   const rps = new Set((await influx.query(`SHOW RETENTION POLICIES ON ${db}`, ''))[0]?.[0]?.values.map((r) => String(r[0])) ?? []);
   const cqs = new Set((await influx.query('SHOW CONTINUOUS QUERIES', ''))[0]
@@ -37,14 +42,20 @@ export async function ensureRollups(influx: InfluxStore, s: RollupSettings): Pro
     for (const q of selects(s, level)) {
       if (cqs.has(q.name)) continue;
       await influx.query(`CREATE CONTINUOUS QUERY ${influxIdent(q.name)} ON ${db} ${level.resample} BEGIN ${q.select} END`, '');
+      created += 1;
     }
   }
+  return created;
 }
 
 /** Computes the rollups of [fromMs, toMs) now, e.g. after a backfill (CQs only cover recent intervals). */
-export async function rollupRange(influx: InfluxStore, s: RollupSettings, fromMs: number, toMs: number): Promise<void> {
-  const where = ` WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.ceil(toMs)}ms`;
+export async function rollupRange(influx: InfluxStore, s: RollupSettings, fromMs: number, toMs: number, now = Date.now()): Promise<void> {
   for (const level of ROLLUP_LEVELS) {
+    // Each level only as far back as it is kept: InfluxDB refuses points older than a policy's duration.
+    const oldest = Math.ceil((now - level.days(s) * 86_400_000) / 3_600_000) * 3_600_000 + 3_600_000;
+    const from = Math.max(Math.floor(fromMs), oldest);
+    if (from >= toMs) continue;
+    const where = ` WHERE time >= ${from}ms AND time < ${Math.ceil(toMs)}ms`;
     for (const q of selects(s, level, where)) await influx.query(q.select, '');
   }
 }

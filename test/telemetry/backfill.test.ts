@@ -25,4 +25,13 @@ test('a backfilled day lands completely in InfluxDB', async () => {
   const down = await p.influx.query(`SELECT "state","reason" FROM "scanner_status" WHERE "scanner" = 'central-mri-1' AND "state" = 'down'`);
   assert.equal(down[0]?.[0]?.values.length, 1, 'the cold-head failure is reported as down');
   assert.ok(await count(`SELECT count("code") FROM "scanner_event" WHERE "type" = 'exam_start'`) > 0, 'exam events stored');
+  // The continuous queries only cover recent intervals: the late-data rollup fills both levels for the day
+  // (whole hours up to three hours ago; the newest minutes are the continuous queries' job).
+  const H = 3_600_000;
+  const [h0, h1] = [Math.floor(start / H) * H, Math.floor((end - 3 * H) / H) * H];
+  const raw = await count(`SELECT count("power_kw") FROM "telemetry" WHERE time >= ${h0}ms AND time < ${h1}ms`);
+  assert.ok(raw > 200);
+  const rolled = (rp: string) => count(`SELECT sum("count_power_kw") FROM "${rp}"."telemetry" WHERE time >= ${h0}ms AND time < ${h1}ms`);
+  await eventually('hourly rollup of the backfilled day', () => rolled('rollup_1h'), (n) => n === raw, 30000);
+  assert.equal(await rolled('rollup_1m'), raw, 'the 1-minute rollup holds the same samples');
 });

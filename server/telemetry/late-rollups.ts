@@ -1,0 +1,75 @@
+// Rollups for late data. The continuous queries only recompute recent intervals (the last 5 minutes for
+// rollup_1m, 2 hours for rollup_1h), so data that reaches InfluxDB later — a backfill, a spool replayed after
+// an outage, a gateway catching up — would be missing from the rollups that long-range charts read. The drain
+// reports every written batch here; lines older than the CQ window widen a pending range, and a timer
+// recomputes the rollups of that range (whole hours, a day per statement). Recomputing writes the same
+// points again, so an hour whose data arrives in several parts ends up complete.
+import type { Logger } from '../lib/logger.js';
+import type { InfluxStore } from '../storage/influx.js';
+import { rollupRange, type RollupSettings } from './rollups.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Lines older than this missed the 1-minute continuous query (RESAMPLE FOR 5m), with a minute of margin. */
+const LATE_MS = 4 * 60_000;
+
+export class LateRollups {
+  private from = Infinity;
+  private to = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  runs = 0;
+
+  constructor(
+    private readonly influx: InfluxStore,
+    private readonly settings: RollupSettings,
+    private readonly log: Logger,
+    private readonly everyMs = 15_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => { void this.run(); }, this.everyMs);
+    this.timer.unref();
+  }
+
+  /** Line protocol just written to InfluxDB (ms timestamps, the last token of each line). */
+  observe(lines: readonly string[]): void {
+    const late = this.now() - LATE_MS;
+    for (const line of lines) {
+      const ts = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (!(ts < late)) continue;
+      if (ts < this.from) this.from = ts;
+      if (ts > this.to) this.to = ts;
+    }
+  }
+
+  /** Recomputes the rollups of the pending range now; resolves when done (also used at stop and by tests). */
+  run(): Promise<void> {
+    this.running ??= this.rollup().finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.run();
+  }
+
+  private async rollup(): Promise<void> {
+    if (this.from > this.to) return;
+    const from = Math.floor(this.from / HOUR) * HOUR;
+    const to = Math.floor(this.to / HOUR) * HOUR + HOUR;
+    this.from = Infinity;
+    this.to = -Infinity;
+    try {
+      for (let a = from; a < to; a += DAY) await rollupRange(this.influx, this.settings, a, Math.min(to, a + DAY));
+      this.runs += 1;
+      this.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }, 'rollups recomputed for late data');
+    } catch (err) {
+      // Keep the range: the next run retries it (InfluxDB may be down, the data is safe in raw anyway).
+      this.from = Math.min(this.from, from);
+      this.to = Math.max(this.to, to - 1);
+      this.log.warn({ err: (err as Error).message }, 'rollups for late data failed; will retry');
+    }
+  }
+}

@@ -4,18 +4,15 @@
 // group, tampered state, replayed callback, aborted login, a local user's name) land on /login?error=...
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { Value } from '@sinclair/typebox/value';
-import Provider from 'oidc-provider';
 import { AuthMethods, ErrorBody, type Me, type User } from '../../contracts/index.js';
 import { claimValues, mapRole, mapSites, mapUsername } from '../../server/auth/oidc-claims.js';
 import { createLogger } from '../../server/lib/logger.js';
+import { startTestOp, type TestAccount, type TestOp } from '../support/oidc-provider.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
-const CLIENT_SECRET = 'op-client-secret-for-the-test-0123456789';
 /** The provider's accounts; the test edits them to show role changes follow the identity provider. */
-const accounts: Record<string, { preferred_username: string; groups: string[]; sites?: string[] }> = {
+const accounts: Record<string, TestAccount> = {
   alice: { preferred_username: 'Alice.Smith@hospital.example', groups: ['staff', 'gantry-biomed'], sites: ['central', 'NOT A SLUG'] },
   bob: { preferred_username: 'bob', groups: ['staff'] },
   carol: { preferred_username: 'admin', groups: ['gantry-admins'] },
@@ -38,8 +35,7 @@ class Jar {
 }
 
 let p: TestPlatform;
-let op: Server;
-let issuer: string;
+let op: TestOp;
 
 async function get(url: string, jar: Jar): Promise<Response> {
   const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
@@ -79,7 +75,7 @@ async function signIn(account: string, tamper?: (callback: URL) => URL): Promise
   const start = await get(`${p.url}/api/auth/oidc/login`, gantry);
   assert.equal(start.status, 302);
   const location = start.headers.get('location') as string;
-  assert.ok(location.startsWith(`${issuer}/`), location);
+  assert.ok(location.startsWith(`${op.issuer}/`), location);
   const auth = new URL(location);
   assert.equal(auth.searchParams.get('code_challenge_method'), 'S256');
   assert.ok(auth.searchParams.get('state') && auth.searchParams.get('nonce'));
@@ -93,34 +89,18 @@ async function signIn(account: string, tamper?: (callback: URL) => URL): Promise
 const me = async (cookie: string) => (await p.api('/api/me', { cookie: `gantry_session=${cookie}` })).json() as Promise<Me>;
 
 before(async () => {
-  op = createServer();
-  await new Promise<void>((r) => op.listen(0, '127.0.0.1', r));
-  const addr = op.address();
-  issuer = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  op = await startTestOp(accounts);
   p = await startTestPlatform({
     'auth.oidc': {
-      issuer, clientId: 'gantry', clientSecret: CLIENT_SECRET, providerName: 'Hospital SSO', allowHttp: true,
+      issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret, providerName: 'Hospital SSO', allowHttp: true,
       scopes: 'openid profile groups sites', roleMap: { 'gantry-admins': 'admin', 'gantry-biomed': 'biomed', 'gantry-viewers': 'viewer' }, sitesClaim: 'sites',
     },
   });
-  const jwk = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' };
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: 'gantry', client_secret: CLIENT_SECRET, redirect_uris: [`${p.url}/api/auth/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
-    jwks: { keys: [jwk] },
-    cookies: { keys: ['oidc-test-cookie-key'] },
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
-    claims: { openid: ['sub'], profile: ['preferred_username'], groups: ['groups'], sites: ['sites'] },
-    findAccount: (_ctx, sub) => {
-      const a = accounts[sub];
-      return a ? { accountId: sub, claims: () => ({ sub, ...a }) } : undefined;
-    },
-  });
-  op.on('request', provider.callback());
+  op.serve(`${p.url}/api/auth/oidc/callback`);
 });
 after(async () => {
   await p?.close();
-  op?.closeAllConnections();
-  await new Promise((r) => op?.close(r));
+  await op?.close();
 });
 
 describe('single sign-on with a real OpenID provider', () => {
@@ -146,12 +126,12 @@ describe('single sign-on with a real OpenID provider', () => {
   });
 
   test('the role follows the identity provider at the next sign-in', async () => {
-    (accounts.alice as { groups: string[] }).groups = ['gantry-viewers', 'staff'];
+    (accounts.alice as TestAccount).groups = ['gantry-viewers', 'staff'];
     try {
       const { res, gantry } = await signIn('alice');
       assert.equal(res.status, 302);
       assert.equal((await me(gantry.get('gantry_session') as string)).role, 'viewer');
-    } finally { (accounts.alice as { groups: string[] }).groups = ['staff', 'gantry-biomed']; }
+    } finally { (accounts.alice as TestAccount).groups = ['staff', 'gantry-biomed']; }
   });
 
   test('a user whose groups map to no role is refused and gets no session or user record', async () => {

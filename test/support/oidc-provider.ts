@@ -16,12 +16,15 @@ export interface TestOp {
   close(): Promise<void>;
 }
 
-/** `accounts` is read at each sign-in, so a test may change a user's groups between two sign-ins. */
-export async function startTestOp(accounts: Record<string, TestAccount>): Promise<TestOp> {
+/** `accounts` is read at each sign-in, so a test may change a user's groups between two sign-ins.
+ *  `hostname: 'localhost'` puts the provider on another site than Gantry (127.0.0.1), as a real IdP is, so a
+ *  browser applies its cross-site cookie rules to the redirects. */
+export async function startTestOp(accounts: Record<string, TestAccount>, hostname: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<TestOp> {
   const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // localhost may resolve to ::1 or 127.0.0.1: the dual-stack wildcard answers both.
+  await new Promise<void>((r) => server.listen(0, hostname === 'localhost' ? '::' : hostname, r));
   const addr = server.address();
-  const issuer = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const issuer = `http://${hostname}:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const clientId = 'gantry';
   const clientSecret = 'op-client-secret-for-the-test-0123456789';
   return {

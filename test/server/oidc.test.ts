@@ -188,6 +188,16 @@ describe('single sign-on with a real OpenID provider', () => {
     assert.equal(((await set.json()) as ErrorBody).code, 'external_user');
   });
 
+  test('an external user disabled in Gantry cannot sign in through the identity provider', async () => {
+    const name = 'alice.smith@hospital.example';
+    assert.equal((await p.api(`/api/users/${name}`, { method: 'PATCH', json: { disabled: true } })).status, 200);
+    try {
+      const { res, gantry } = await signIn('alice');
+      assert.equal(res.headers.get('location'), '/login?error=sso_disabled');
+      assert.equal(gantry.get('gantry_session'), undefined);
+    } finally { await p.api(`/api/users/${name}`, { method: 'PATCH', json: { disabled: false } }); }
+  });
+
   test('garbage on the callback never answers 5xx', async () => {
     for (const q of ['', 'error=server_error', 'code=&state=', 'state=%ZZ', `iss=${encodeURIComponent('https://evil.example')}&code=a&state=b`]) {
       const res = await get(`${p.url}/api/auth/oidc/callback?${q}`, new Jar());

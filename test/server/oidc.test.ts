@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
 import { AuthMethods, ErrorBody, type Me, type User } from '../../contracts/index.js';
 import { claimValues, mapRole, mapSites, mapUsername } from '../../server/auth/oidc-claims.js';
+import { checkOidcSettings } from '../../server/auth/oidc.js';
+import { loadConfig } from '../../server/config/load.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { startTestOp, type TestAccount, type TestOp } from '../support/oidc-provider.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -233,6 +235,14 @@ describe('claim mapping', () => {
     assert.deepEqual(mapSites({}, { ...s, sitesClaim: 'sites' }), []);
     assert.equal(mapUsername({ preferred_username: 'HOSPITAL\\JDoe' }, s, 'i', 'x'), 'hospital-jdoe');
     assert.match(mapUsername({}, s, 'i', 'x'), /^sso-[0-9a-f]{16}$/);
+  });
+
+  test('a half-configured single sign-on stops start-up with a clear message', () => {
+    const base = loadConfig({}).auth.oidc;
+    assert.throws(() => checkOidcSettings({ ...base, issuer: 'https://idp.example/realms/h' }), /clientId is empty/);
+    assert.throws(() => checkOidcSettings({ ...base, issuer: 'http://idp.example', clientId: 'g' }), /must be https/);
+    assert.throws(() => checkOidcSettings({ ...base, issuer: 'not a url', clientId: 'g' }), /not a URL/);
+    assert.doesNotThrow(() => checkOidcSettings({ ...base, issuer: 'https://idp.example', clientId: 'g' }));
   });
 
   test('the client secret is redacted from logs', () => {

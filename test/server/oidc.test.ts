@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
 import { AuthMethods, ErrorBody, type Me, type User } from '../../contracts/index.js';
 import { claimValues, mapRole, mapSites, mapUsername } from '../../server/auth/oidc-claims.js';
-import { checkOidcSettings } from '../../server/auth/oidc.js';
+import { checkOidcSettings, OidcError, OidcLogin } from '../../server/auth/oidc.js';
 import { loadConfig } from '../../server/config/load.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { startTestOp, type TestAccount, type TestOp } from '../support/oidc-provider.js';
@@ -97,6 +97,8 @@ before(async () => {
       issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret, providerName: 'Hospital SSO', allowHttp: true,
       scopes: 'openid profile groups sites', roleMap: { 'gantry-admins': 'admin', 'gantry-biomed': 'biomed', 'gantry-viewers': 'viewer' }, sitesClaim: 'sites',
     },
+    // The SSO routes share the login rate limit; this file signs in more often than a person would.
+    'auth.loginRatePerMinute': 200,
   });
   op.serve(`${p.url}/api/auth/oidc/callback`);
 });
@@ -243,6 +245,12 @@ describe('claim mapping', () => {
     assert.throws(() => checkOidcSettings({ ...base, issuer: 'http://idp.example', clientId: 'g' }), /must be https/);
     assert.throws(() => checkOidcSettings({ ...base, issuer: 'not a url', clientId: 'g' }), /not a URL/);
     assert.doesNotThrow(() => checkOidcSettings({ ...base, issuer: 'https://idp.example', clientId: 'g' }));
+  });
+
+  test('an unreachable identity provider is reported as unavailable, not as an error page', async () => {
+    const settings = { ...loadConfig({}).auth.oidc, issuer: 'http://127.0.0.1:1', clientId: 'g', allowHttp: true };
+    const login = new OidcLogin(settings, createLogger('silent'));
+    await assert.rejects(login.begin('http://127.0.0.1/api/auth/oidc/callback'), (err: unknown) => err instanceof OidcError && err.reason === 'sso_unavailable');
   });
 
   test('the client secret is redacted from logs', () => {

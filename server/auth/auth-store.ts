@@ -39,6 +39,7 @@ function publicUser(u: StoredUser): User {
 
 /** An identity vouched for by the OpenID provider (ID token validated, role already mapped). */
 export interface ExternalIdentity { issuer: string; subject: string; username: string; role: Role; sites?: string[] }
+
 function publicToken(t: StoredToken): ApiToken {
   const { secretHash: _h, ...rest } = t;
   return rest;

@@ -47,6 +47,7 @@ export const User = Type.Object({
   disabled: Type.Boolean(),
   mustChangePassword: Type.Boolean(),
   createdAt: Type.Number({ description: 'epoch ms' }),
+  external: Type.Optional(Type.Boolean({ description: 'signs in through single sign-on (OIDC); has no Gantry password, role and sites follow the identity provider' })),
 });
 export type User = Static<typeof User>;
 
@@ -99,3 +100,20 @@ export type CreateTokenRequest = Static<typeof CreateTokenRequest>;
 /** The secret is shown once, in this answer; only its hash is stored. Send it as `Authorization: Bearer <token>`. */
 export const CreatedToken = Type.Object({ token: Type.String(), info: ApiToken });
 export type CreatedToken = Static<typeof CreatedToken>;
+
+/** How one may sign in: always a Gantry password; single sign-on when an OpenID Connect issuer is configured. */
+export const AuthMethods = Type.Object({
+  password: Type.Boolean(),
+  oidc: Type.Optional(Type.Object({
+    name: Type.String({ description: 'provider name for the "Sign in with ..." button' }),
+    loginUrl: Type.String({ description: 'open in the browser (a full-page navigation, not fetch) to start the sign-in' }),
+  })),
+});
+export type AuthMethods = Static<typeof AuthMethods>;
+
+/** Why a single sign-on attempt ended on /login?error=...; the login page explains each. */
+export const OidcFailure = Type.Union([
+  Type.Literal('sso_unavailable'), Type.Literal('sso_expired'), Type.Literal('sso_denied'), Type.Literal('sso_invalid'),
+  Type.Literal('sso_no_role'), Type.Literal('sso_username_taken'), Type.Literal('sso_disabled'),
+]);
+export type OidcFailure = Static<typeof OidcFailure>;

@@ -24,6 +24,8 @@ import { registerAppPlugins } from './plugins/app.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/auth.js';
+import { oidcRoutes } from './routes/oidc.js';
+import { OidcLogin } from './auth/oidc.js';
 import { userRoutes } from './routes/users.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { telemetryRoutes } from './routes/telemetry.js';
@@ -68,7 +70,7 @@ function createFastify(config: Readonly<Config>, log: Logger) {
 }
 
 /** Client-side routes of web/src/app.tsx. */
-const SPA_PATHS = ['/alerts', '/pacs', '/downtime', '/scanners/:scannerId'];
+const SPA_PATHS = ['/login', '/alerts', '/pacs', '/downtime', '/scanners/:scannerId'];
 
 export type GantryFastify = ReturnType<typeof createFastify>;
 export interface GantryApp { app: GantryFastify; io: GantryIo; routes: RouteEntry[] }
@@ -84,6 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   await app.register(metricsRoutes, { registry: deps.registry, publicMetrics: config.http.publicMetrics });
   await app.register(authRoutes, {
     auth: deps.auth, sessionTtlMs: config.auth.sessionTtlHours * 3_600_000, secureCookies: config.http.secureCookies,
+    loginRatePerMinute: config.auth.loginRatePerMinute,
+  });
+  await app.register(oidcRoutes, {
+    oidc: config.auth.oidc.issuer ? new OidcLogin(config.auth.oidc, deps.log.child({ module: 'oidc' })) : undefined,
+    auth: deps.auth, audit: deps.audit, sessionTtlMs: config.auth.sessionTtlHours * 3_600_000, secureCookies: config.http.secureCookies,
     loginRatePerMinute: config.auth.loginRatePerMinute,
   });
   await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });

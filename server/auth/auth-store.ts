@@ -4,13 +4,18 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { Type, type Static } from '@sinclair/typebox';
-import { ApiToken, User, type CreateTokenRequest, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
+import { ApiToken, User, type CreateTokenRequest, type Role, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
 import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
 import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 
-const StoredUser = Type.Intersect([User, Type.Object({ passwordHash: Type.String() })]);
+// Users of single sign-on carry the identity provider's issuer and subject, and an empty password hash that no
+// password verifies against.
+const StoredUser = Type.Intersect([User, Type.Object({
+  passwordHash: Type.String(),
+  oidc: Type.Optional(Type.Object({ issuer: Type.String(), subject: Type.String() })),
+})]);
 type StoredUser = Static<typeof StoredUser>;
 const StoredToken = Type.Intersect([ApiToken, Type.Object({ secretHash: Type.String() })]);
 type StoredToken = Static<typeof StoredToken>;
@@ -28,9 +33,13 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKEN_RE = /^gnt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 function publicUser(u: StoredUser): User {
-  const { passwordHash: _h, ...rest } = u;
-  return rest;
+  const { passwordHash: _h, oidc, ...rest } = u;
+  return oidc ? { ...rest, external: true } : rest;
 }
+
+/** An identity vouched for by the OpenID provider (ID token validated, role already mapped). */
+export interface ExternalIdentity { issuer: string; subject: string; username: string; role: Role; sites?: string[] }
+
 function publicToken(t: StoredToken): ApiToken {
   const { secretHash: _h, ...rest } = t;
   return rest;
@@ -75,7 +84,7 @@ export class AuthStore {
     if (f && f.lockedUntil > now) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
     if (f && f.lockedUntil !== 0) f = undefined; // a served lock-out starts a fresh count
     const user = this.state.users.find((u) => u.username === username);
-    const ok = user ? await verifyPassword(password, user.passwordHash) : (await burnVerify(password), false);
+    const ok = user && !user.oidc ? await verifyPassword(password, user.passwordHash) : (await burnVerify(password), false);
     if (!ok || !user || user.disabled) {
       const count = (f?.count ?? 0) + 1;
       this.failures.set(username, { count, lockedUntil: count >= this.opts.maxAttempts ? now + this.opts.lockoutMs : 0 });
@@ -83,10 +92,33 @@ export class AuthStore {
       throw new AuthError(401, 'wrong username or password', 'bad_credentials');
     }
     this.failures.delete(username);
+    return this.startSession(user);
+  }
+
+  private async startSession(user: StoredUser): Promise<{ sessionId: string; principal: Principal }> {
+    const now = Date.now();
     const sessionId = randomBytes(32).toString('base64url');
-    this.state.sessions.push({ idHash: sha256(sessionId), username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
+    this.state.sessions.push({ idHash: sha256(sessionId), username: user.username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
     await this.save();
     return { sessionId, principal: this.userPrincipal(user) };
+  }
+
+  /** Single sign-on: the user is found by issuer and subject (created on first login, without a password);
+   *  role and sites follow the identity provider at every login. A local user of the same name is never taken
+   *  over. */
+  async loginExternal(id: ExternalIdentity): Promise<{ sessionId: string; principal: Principal }> {
+    let user = this.state.users.find((u) => u.oidc?.issuer === id.issuer && u.oidc.subject === id.subject);
+    if (!user) {
+      if (this.state.users.some((u) => u.username === id.username)) {
+        throw new AuthError(409, `the name ${id.username} belongs to another Gantry user`, 'username_taken');
+      }
+      user = { username: id.username, role: id.role, disabled: false, mustChangePassword: false, createdAt: Date.now(), passwordHash: '', oidc: { issuer: id.issuer, subject: id.subject } };
+      this.state.users.push(user);
+    }
+    if (user.disabled) throw new AuthError(403, `user ${user.username} is disabled in Gantry`, 'disabled');
+    user.role = id.role;
+    if (id.sites) user.sites = id.sites; else delete user.sites;
+    return this.startSession(user);
   }
 
   async logout(sessionId: string): Promise<void> {
@@ -132,6 +164,7 @@ export class AuthStore {
   async updateUser(username: string, req: UpdateUserRequest): Promise<User> {
     const u = this.state.users.find((x) => x.username === username);
     if (!u) throw new AuthError(404, `user ${username} does not exist`);
+    if (req.password && u.oidc) throw new AuthError(409, `${username} signs in through single sign-on and has no Gantry password`, 'external_user');
     if ((req.role && req.role !== 'admin') || req.disabled) this.assertOtherAdmin(username);
     if (req.password) { u.passwordHash = await hashPassword(req.password); u.mustChangePassword = true; }
     if (req.role) u.role = req.role;
@@ -158,6 +191,7 @@ export class AuthStore {
 
   async changePassword(username: string, current: string, next: string): Promise<void> {
     const u = this.state.users.find((x) => x.username === username);
+    if (u?.oidc) throw new AuthError(409, 'you sign in through single sign-on; your password is managed there', 'external_user');
     if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(400, 'current password is wrong', 'bad_credentials');
     if (next === current) throw new AuthError(400, 'the new password must differ from the current one', 'same_password');
     u.passwordHash = await hashPassword(next);

@@ -48,6 +48,10 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 function coerceEnv(raw: string, schema: TSchema): unknown {
   if (schema.type === 'integer' || schema.type === 'number') return raw.trim() === '' ? raw : Number(raw);
   if (schema.type === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+  // Mappings and lists (auth.oidc.roleMap, pacs.targets) come as JSON, so env-only deployments can set them.
+  if (schema.type === 'object' || schema.type === 'array') {
+    try { return JSON.parse(raw) as unknown; } catch { return raw; }
+  }
   return raw;
 }
 

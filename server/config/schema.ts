@@ -2,6 +2,7 @@
 // generated from this file (npm run docs:config) and a test fails when the two disagree.
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { StudyAgeBucket } from '../../contracts/pacs.js';
+import { Role } from '../../contracts/auth.js';
 
 const Port = (def: number, description: string) => Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
@@ -152,6 +153,22 @@ export const ConfigSchema = Type.Object(
         loginMaxAttempts: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins for one user before it is locked out.' }),
         lockoutMinutes: Type.Number({ minimum: 0.01, default: 15, description: 'How long a user stays locked out after too many failed logins.' }),
         loginRatePerMinute: Type.Integer({ minimum: 1, default: 20, description: 'Login attempts per minute per client address.' }),
+        oidc: Type.Object(
+          {
+            issuer: Type.String({ default: '', description: 'OpenID Connect issuer URL of the hospital identity provider (Keycloak realm, Entra ID tenant v2.0, ADFS); discovery reads <issuer>/.well-known/openid-configuration. Empty: single sign-on is off.' }),
+            clientId: Type.String({ default: '', description: 'Client id of Gantry at the identity provider.' }),
+            clientSecret: Type.String({ default: '', description: 'Client secret (client_secret_basic). Empty: a public client (PKCE only). Secret: never logged.' }),
+            providerName: Type.String({ default: 'SSO', maxLength: 60, description: 'Name on the login button ("Sign in with ...").' }),
+            publicUrl: Type.String({ default: '', description: 'Base URL the browser reaches Gantry at (e.g. https://gantry.hospital.org); the redirect URI to register is <publicUrl>/api/auth/oidc/callback. Empty: taken from the request (behind a proxy: set this, or http.trustProxy).' }),
+            scopes: Type.String({ default: 'openid profile email', description: 'Space-separated scopes requested (openid is always added).' }),
+            usernameClaim: Type.String({ default: 'preferred_username', description: 'Claim holding the login name of the local user record (lower-cased; falls back to email, then to the subject).' }),
+            rolesClaim: Type.String({ default: 'groups', description: 'Claim (dotted path, e.g. realm_access.roles) holding the groups or roles mapped by roleMap. Read from the ID token, else from the userinfo endpoint.' }),
+            roleMap: Type.Record(Type.String(), Role, { default: {}, description: 'IdP group/role value -> Gantry role (YAML mapping); the first entry, in file order, that the user holds wins. No match: the login is refused.' }),
+            sitesClaim: Type.String({ default: '', description: 'Claim (dotted path) holding the site slugs the user may see. Empty: every site. Set but absent from the token: no site.' }),
+            allowHttp: Type.Boolean({ default: false, description: 'Allow an http:// issuer (a lab identity provider, tests). Off: https only.' }),
+          },
+          { default: {} },
+        ),
       },
       { default: {} },
     ),

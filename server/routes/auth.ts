@@ -1,6 +1,7 @@
 // Login, logout, the signed-in identity and password change.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { ChangePasswordRequest, ErrorBody, LoginRequest, Me, Ok } from '../../contracts/index.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import { ANY_ROLE, HttpError, SESSION_COOKIE } from '../auth/guard.js';
@@ -14,6 +15,13 @@ const toMe = (p: Principal): Me => ({
   ...(p.sites ? { sites: p.sites } : {}), ...(p.mustChangePassword ? { mustChangePassword: true } : {}),
 });
 
+/** The session cookie, the same for password and single sign-on logins. */
+export function setSessionCookie(reply: FastifyReply, sessionId: string, o: { secureCookies: boolean; sessionTtlMs: number }): void {
+  reply.setCookie(SESSION_COOKIE, sessionId, {
+    httpOnly: true, sameSite: 'strict', secure: o.secureCookies, path: '/', maxAge: Math.floor(o.sessionTtlMs / 1000),
+  });
+}
+
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, deps) => {
   app.post('/api/auth/login', {
     config: { public: true, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
@@ -22,9 +30,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
     req.auditTarget = req.body.username;
     const { sessionId, principal } = await deps.auth.login(req.body.username, req.body.password);
     req.principal = principal;
-    reply.setCookie(SESSION_COOKIE, sessionId, {
-      httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: Math.floor(deps.sessionTtlMs / 1000),
-    });
+    setSessionCookie(reply, sessionId, deps);
     return toMe(principal);
   });
 

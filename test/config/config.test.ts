@@ -36,6 +36,13 @@ test('one error names every bad key, where it came from and what is expected', (
   });
 });
 
+test('mapping and list settings can come from the environment as JSON', () => {
+  const c = loadConfig({ GANTRY_AUTH_OIDC_ROLE_MAP: '{"gantry-admins":"admin","radiology":"viewer"}' });
+  assert.deepEqual(c.auth.oidc.roleMap, { 'gantry-admins': 'admin', radiology: 'viewer' });
+  assert.throws(() => loadConfig({ GANTRY_AUTH_OIDC_ROLE_MAP: '{"g":"superuser"}' }), /auth\.oidc\.roleMap/);
+  assert.throws(() => loadConfig({ GANTRY_AUTH_OIDC_ROLE_MAP: 'not json' }), /auth\.oidc\.roleMap/);
+});
+
 test('a missing config file is a config error, not a crash', () => {
   assert.throws(() => loadConfig({ GANTRY_CONFIG_FILE: '/nonexistent/gantry.yaml' }), /does not exist/);
 });

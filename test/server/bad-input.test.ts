@@ -72,6 +72,12 @@ test('bad input on every protected route answers 400 with the error body', async
   }
 });
 
+test('single sign-on routes answer 404 with the error body when no issuer is configured', async () => {
+  for (const path of ['/api/auth/oidc/login', '/api/auth/oidc/callback?code=%ZZ&state=', '/api/auth/oidc/callback']) {
+    await expectError(await p.api(path, { cookie: '', redirect: 'manual' }), 404, `GET ${path}`);
+  }
+});
+
 test('a series range that ends before it starts is a 400', async () => {
   await expectError(await p.api(`/api/telemetry/series?scanner=s1&metrics=helium_level_pct&from=${Date.now()}&to=${Date.now() - 1000}`), 400, 'reversed range');
 });

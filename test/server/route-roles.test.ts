@@ -11,9 +11,11 @@ const cookies = new Map<Role, string>();
 let n = 0;
 
 /** Routes allowed to be public; anything else marked public fails. */
-const PUBLIC = [/^\/health$/, /^\/api\/auth\/(login|logout)$/, /^\/docs(\/|$)/, /^\/\*?$/,
+const PUBLIC = [/^\/health$/, /^\/api\/auth\/(login|logout|methods)$/, /^\/docs(\/|$)/, /^\/\*?$/,
+  // Single sign-on: the redirect to the identity provider and its redirect back (test/server/oidc.test.ts).
+  /^\/api\/auth\/oidc\/(login|callback)$/,
   // The single-page app's deep links serve index.html (no data): web/src/app.tsx routes.
-  /^\/(alerts|pacs|downtime|scanners\/:scannerId)$/];
+  /^\/(login|alerts|pacs|downtime|scanners\/:scannerId)$/];
 
 interface Example { path: string; json?: unknown }
 type Maker = () => Promise<Example> | Example;

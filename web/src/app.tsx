@@ -57,6 +57,8 @@ function SignedIn({ me }: { me: Me }) {
       </header>
       <main>
         <Routes>
+          {/* Where a single sign-on attempt lands when it fails; once signed in there is nothing to show. */}
+          <Route path="/login" element={<Navigate to="/" replace />} />
           <Route path="/" element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
           <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
           <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />

@@ -5,7 +5,7 @@ import type { Logger } from '../../server/lib/logger.js';
 import { FAULTS, FAULT_KINDS } from './faults.js';
 import { fleetLayout, type ScannerSpec } from './fleet.js';
 import { FleetSimulator, type SimulatorOptions } from './publisher.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../server/lib/random.js';
 import type { PlannedFault } from './scenario.js';
 
 const HOUR = 3_600_000;

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../server/lib/random.js';
 import { tf } from '../backend.js';
 
 export interface MlpShape {
@@ -36,17 +37,6 @@ export interface TrainOptions {
   onEpoch?: (epoch: number, loss: number) => void;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Synchronous mini-batch Adam. model.fit() is async, which would force the streaming detector's
  * update() to be async too; optimizer.minimize runs in the caller's turn. Returns per-epoch losses.
@@ -56,7 +46,7 @@ export function trainSync(model: tf.LayersModel, x: Float32Array, y: Float32Arra
   const outDim = y.length / rows;
   const optimizer = tf.train.adam(opts.learningRate);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const rand = mulberry32(opts.seed ?? 1);
+  const rand = seededRandom(opts.seed ?? 1);
   const order = Array.from({ length: rows }, (_, i) => i);
   const losses: number[] = [];
   const bx = new Float32Array(opts.batchSize * inDim);

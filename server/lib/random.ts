@@ -1,4 +1,4 @@
-/** Small seeded PRNG (mulberry32): the same seed gives the same fleet, so runs and tests are repeatable. */
+/** Small seeded PRNG (mulberry32): the same seed gives the same fleet, weights and replications, so simulator runs, model training and what-if runs are repeatable. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -7,6 +7,7 @@ import type { TelemetryReading } from '../../contracts/index.js';
 import { metricsFor, type MetricDefinition } from '../../contracts/metric-catalog.js';
 import { initBackend, type BackendName } from '../../models/src/backend.js';
 import { StreamingAnomalyDetector } from '../../models/src/anomaly/streaming-detector.js';
+import { detectorSettingsFor } from '../../models/src/anomaly/catalog-settings.js';
 import { loadDetector } from '../../models/src/model-store.js';
 import { forecastTimeToThreshold } from '../../models/src/forecast/time-to-threshold.js';
 import type { FromWorker, ScoringSettings, ToWorker } from './protocol.js';
@@ -53,7 +54,7 @@ async function detectorFor(r: TelemetryReading): Promise<{ detector: StreamingAn
     // Each scanner needs its own state: start from the artifact's weights and calibration.
     if (loaded) return { detector: StreamingAnomalyDetector.fromState(loaded.detector.exportState()), features: loaded.features };
   }
-  return { detector: new StreamingAnomalyDetector({ dims: defs.length }), features: defs.map((d) => d.name) };
+  return { detector: new StreamingAnomalyDetector(detectorSettingsFor(defs)), features: defs.map((d) => d.name) };
 }
 
 async function stateFor(r: TelemetryReading): Promise<ScannerState> {

@@ -25,6 +25,12 @@ export interface DetectorConfig extends ForecasterShape {
    * catalog knows which metrics are counts.
    */
   minScale: number[];
+  /**
+   * Per-metric: an on/off metric, idle (|value| <= its minScale) between uses, e.g. tube current between
+   * exams. Its statistical stage ignores idle samples and compares an active value only with earlier active
+   * values: against a window of mostly zeros, every exam start would read as an extreme jump.
+   */
+  intermittent: boolean[];
   /** Which stages vote; ablations in docs/models.md use 'model' and 'stat'. */
   stages: 'both' | 'model' | 'stat';
   seed: number;
@@ -47,6 +53,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   suppress: 60,
   rateWindow: 100,
   minScale: [],
+  intermittent: [],
   stages: 'both',
   seed: 7,
 };
@@ -55,6 +62,11 @@ export interface DetectorResult {
   score: number;
   anomalous: boolean;
   anomalyRate: number;
+  /**
+   * What drove the score: the learned forecaster (all metrics together) or the statistical stage on one
+   * metric (its index), so an alert can name the metric that looks unusual.
+   */
+  cause?: { stage: 'model' } | { stage: 'stat'; dim: number };
 }
 
 export interface DetectorState {
@@ -121,12 +133,15 @@ export class StreamingAnomalyDetector {
     this.times.push(timestampMs);
 
     let statTail = 1;
+    let statDim = 0;
     for (let d = 0; d < c.dims; d++) {
       const w = this.statWindows[d]!;
+      const idle = c.intermittent[d] === true && Math.abs(row[d]!) <= (c.minScale[d] ?? 0);
       const sd = Math.max(w.std(), Math.abs(w.mean()) * 1e-3, c.minScale[d] ?? 0, 1e-9);
-      const dev = w.size >= 2 ? Math.abs(row[d]! - w.mean()) / sd : 0;
-      w.push(row[d]!);
-      statTail = Math.min(statTail, this.statCals[d]!.update(dev) * c.dims);
+      const dev = w.size >= 2 && !idle ? Math.abs(row[d]! - w.mean()) / sd : 0;
+      if (!idle) w.push(row[d]!);
+      const tail = this.statCals[d]!.update(dev) * c.dims;
+      if (tail < statTail) { statTail = tail; statDim = d; }
     }
 
     let modelTail = 1;
@@ -134,7 +149,9 @@ export class StreamingAnomalyDetector {
     if (this.fitted && end >= c.window) modelTail = this.errorCal.update(this.forecaster.error(this.rows, this.times, end));
 
     const modelScore = c.stages === 'stat' ? 0 : logScore(modelTail);
-    let score = Math.max(modelScore, c.stages === 'model' ? 0 : logScore(statTail));
+    const statScore = c.stages === 'model' ? 0 : logScore(statTail);
+    let score = Math.max(modelScore, statScore);
+    const cause: DetectorResult['cause'] = modelScore >= statScore ? { stage: 'model' } : { stage: 'stat', dim: statDim };
     if (this.sinceFire < c.suppress) score *= this.sinceFire / c.suppress;
     const anomalous = score >= c.threshold;
     this.sinceFire = anomalous ? 0 : this.sinceFire + 1;
@@ -145,7 +162,7 @@ export class StreamingAnomalyDetector {
     else if (this.fitted && c.refitEvery > 0 && this.sinceFit >= c.refitEvery) this.fit();
     this.trimHistory();
 
-    this.last = { score: Math.min(1, Math.max(0, score)), anomalous, anomalyRate: this.flags.mean() };
+    this.last = { score: Math.min(1, Math.max(0, score)), anomalous, anomalyRate: this.flags.mean(), cause };
     return this.last;
   }
 

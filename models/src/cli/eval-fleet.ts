@@ -39,3 +39,4 @@ for (const k of report.kinds) {
 }
 const rate = report.falseAlarms / Math.max(1e-9, report.healthyScannerDays);
 console.log(`false alarms: ${report.falseAlarms} over ${report.healthyScannerDays.toFixed(1)} healthy scanner-days = ${rate.toFixed(2)} per scanner-day (first day not counted; ${report.falseAlarmsByForecast} raised by forecasts alone)`);
+console.log(`false alarms by cause: ${Object.entries(report.falseAlarmsByCause).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -1,6 +1,7 @@
+import { detectorSettingsFor } from '../anomaly/catalog-settings.js';
 import { StreamingAnomalyDetector, type DetectorConfig } from '../anomaly/streaming-detector.js';
 import { forecastTimeToThreshold, type TimedSample } from '../forecast/time-to-threshold.js';
-import type { FleetScenario, MetricLimit } from './scenario.js';
+import type { FleetScenario, MetricLimit, MetricTraits } from './scenario.js';
 
 const DAY = 86_400_000;
 
@@ -38,13 +39,15 @@ export interface FleetReport {
   kinds: KindReport[];
   falseAlarms: number;
   falseAlarmsByForecast: number;
+  /** False alarms by what raised them: 'forecast', 'model' (learned stage) or the metric the statistical stage flagged. */
+  falseAlarmsByCause: Record<string, number>;
   healthyScannerDays: number;
   samples: number;
 }
 
 interface ScannerState {
   limits: MetricLimit[];
-  minScale: Record<string, number>;
+  metrics: Record<string, MetricTraits>;
   detector: StreamingAnomalyDetector | null;
   names: string[];
   trends: Map<string, TimedSample[]>;
@@ -54,6 +57,7 @@ interface ScannerState {
   failureMs: number | null;
   falseAlarms: number;
   falseByForecast: number;
+  falseByCause: Map<string, number>;
 }
 
 function median(xs: number[]): number | null {
@@ -66,7 +70,7 @@ function median(xs: number[]): number | null {
 export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): FleetReport {
   const faultOf = new Map(scenario.faults.map((f) => [f.scannerId, f]));
   const states = new Map<string, ScannerState>(
-    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, minScale: s.minScale ?? {}, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, seen: 0, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0 }]),
+    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, metrics: s.metrics ?? {}, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, seen: 0, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0, falseByCause: new Map() }]),
   );
   let samples = 0;
   for (const sample of scenario.samples()) {
@@ -75,7 +79,7 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
     if (!st) continue;
     if (!st.detector) {
       st.names = Object.keys(sample.metrics).sort();
-      st.detector = new StreamingAnomalyDetector({ ...o.detector, dims: st.names.length, minScale: st.names.map((n) => st.minScale[n] ?? 0) });
+      st.detector = new StreamingAnomalyDetector({ ...o.detector, ...detectorSettingsFor(st.names.map((n) => st.metrics[n] ?? { unit: '' })) });
     }
     const scored = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts);
     const anomaly = scored.anomalous && scored.anomalyRate >= o.minAnomalyRate;
@@ -106,6 +110,9 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
     if (healthy && sample.ts >= scenario.startMs + o.ignoreFirstMs && sample.ts - st.lastAlert > o.debounceMs) {
       st.falseAlarms++;
       if (!anomaly) st.falseByForecast++;
+      const c = scored.cause;
+      const cause = !anomaly ? 'forecast' : c?.stage === 'stat' ? `${st.names[c.dim] ?? c.dim}` : 'model';
+      st.falseByCause.set(cause, (st.falseByCause.get(cause) ?? 0) + 1);
     }
     st.lastAlert = sample.ts;
   }
@@ -134,6 +141,10 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
     kinds,
     falseAlarms: all.reduce((a, s) => a + s.falseAlarms, 0),
     falseAlarmsByForecast: all.reduce((a, s) => a + s.falseByForecast, 0),
+    falseAlarmsByCause: all.reduce<Record<string, number>>((acc, s) => {
+      for (const [k, v] of s.falseByCause) acc[k] = (acc[k] ?? 0) + v;
+      return acc;
+    }, {}),
     healthyScannerDays: healthyMs / DAY,
     samples,
   };

@@ -1,3 +1,8 @@
+import type { MetricDefinition } from '../../../contracts/metric-catalog.js';
+
+/** What the catalog says of a metric that the detector's per-metric settings follow from. */
+export type MetricTraits = Pick<MetricDefinition, 'unit' | 'intermittent'>;
+
 /**
  * What eval:fleet needs from a fleet simulator. Anything that can replay scanners' telemetry and say
  * where faults were injected can be evaluated; `simulator-source.ts` adapts collectors/simulator.
@@ -24,8 +29,8 @@ export interface InjectedFault {
 }
 
 export interface FleetScenario {
-  /** minScale: per-metric resolution floors (e.g. 1 for counts), passed to the detector. */
-  scanners: Array<{ scannerId: string; limits: MetricLimit[]; minScale?: Record<string, number> }>;
+  /** metrics: what the catalog says of each metric (unit, on/off), from which the detector's per-metric settings follow. */
+  scanners: Array<{ scannerId: string; limits: MetricLimit[]; metrics?: Record<string, MetricTraits> }>;
   startMs: number;
   endMs: number;
   intervalMs: number;

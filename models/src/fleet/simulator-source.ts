@@ -3,7 +3,7 @@ import { FAULTS, FAULT_KINDS } from '../../../collectors/simulator/faults.js';
 import { runScenario } from '../../../collectors/simulator/scenario.js';
 import { metricsFor } from '../../../contracts/metric-catalog.js';
 import type { ScenarioFault } from '../../../contracts/ground-truth.js';
-import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, MetricLimit } from './scenario.js';
+import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, MetricLimit, MetricTraits } from './scenario.js';
 
 const DAY = 86_400_000;
 
@@ -16,9 +16,8 @@ function limitsFor(modality: Parameters<typeof metricsFor>[0]): MetricLimit[] {
   return out;
 }
 
-/** Counts and flags change in whole steps: one step is their natural unit of spread. */
-function resolutionFor(modality: Parameters<typeof metricsFor>[0]): Record<string, number> {
-  return Object.fromEntries(metricsFor(modality).filter((m) => m.unit === 'count' || m.unit === 'bool').map((m) => [m.name, 1]));
+function traitsFor(modality: Parameters<typeof metricsFor>[0]): Record<string, MetricTraits> {
+  return Object.fromEntries(metricsFor(modality).map((m) => [m.name, m]));
 }
 
 /**
@@ -52,7 +51,7 @@ export class SimulatorScenarioSource implements FleetScenarioSource {
     });
     const run = runScenario({ scanners: o.scanners, seed: o.seed, startMs, endMs, stepMs: o.intervalMs, scenario: { version: 1, faults } });
     return {
-      scanners: specs.map((s) => ({ scannerId: s.scannerId, limits: limitsFor(s.modality), minScale: resolutionFor(s.modality) })),
+      scanners: specs.map((s) => ({ scannerId: s.scannerId, limits: limitsFor(s.modality), metrics: traitsFor(s.modality) })),
       startMs,
       endMs,
       intervalMs: o.intervalMs,

@@ -9,9 +9,38 @@ import { launchBrowser } from '../e2e/support/browser.js';
 import { startTestPlatform, TEST_ADMIN_PASSWORD } from '../test/support/platform.js';
 import { sleep } from '../server/lib/net.js';
 
-const { values } = parseArgs({ options: { scanners: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { scanners: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, profile: { type: 'boolean', default: false } } });
 const scanners = Number(values.scanners);
 const seconds = Number(values.seconds);
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+/** --profile: a CPU profile of the live window, its top functions by self time printed and the file saved
+ *  (open it in Chrome DevTools). Build with `npx vite build --config web/vite.config.ts --minify false` for names. */
+async function profileLive(page: Page, windowS: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await sleep(windowS * 1000);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0));
+  }
+  const top = [...byName.entries()].filter(([k]) => !/^\((idle|program|garbage collector)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.log('  top self time during live updates (ms/s):');
+  for (const [k, us] of top) console.log(`    ${(us / 1000 / windowS).toFixed(1).padStart(7)}  ${k}`);
+  const gc = [...byName.entries()].find(([k]) => k.startsWith('(garbage collector)'))?.[1] ?? 0;
+  console.log(`    ${(gc / 1000 / windowS).toFixed(1).padStart(7)}  (garbage collector)`);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/web-live.cpuprofile', JSON.stringify(profile));
+}
 
 async function mainThreadMsPerSecond(page: Page, windowS: number): Promise<Record<string, number>> {
   const cdp = await page.context().newCDPSession(page);
@@ -50,6 +79,7 @@ try {
     setTimeout(() => resolve({ fcp, lcp }), 500);
   }));
   const live = await mainThreadMsPerSecond(page, seconds);
+  if (values.profile) await profileLive(page, seconds);
   await p.simulator?.stop();
   await sleep(1500);
   const idle = await mainThreadMsPerSecond(page, seconds);

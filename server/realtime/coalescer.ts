@@ -9,6 +9,10 @@ export interface CoalescerTarget {
   /** False while the previous write is not yet flushed to the network. */
   writable(): boolean;
   send(reading: TelemetryReading): void;
+  /** When present, a tick's readings go out together in one call (batch-mode clients). */
+  sendMany?(readings: TelemetryReading[]): void;
+  /** Called on each tick the target is writable, after its readings (batch-mode clients flush their scores). */
+  tick?(): void;
 }
 
 export class TelemetryCoalescer {
@@ -24,7 +28,7 @@ export class TelemetryCoalescer {
     this.timer.unref();
   }
 
-  stop(): void { clearInterval(this.timer); this.pending.clear(); }
+  stop(): void { clearInterval(this.timer); this.pending.clear(); this.tickTargets.clear(); }
 
   push(target: CoalescerTarget, r: TelemetryReading): void {
     let p = this.pending.get(target.id);
@@ -37,13 +41,19 @@ export class TelemetryCoalescer {
     } else p.readings.set(r.scannerId, r);
   }
 
-  forget(id: string): void { this.pending.delete(id); }
+  /** Targets whose tick() runs on every flush, whether or not telemetry is pending for them. */
+  private readonly tickTargets = new Map<string, CoalescerTarget>();
+  onTick(target: CoalescerTarget): void { this.tickTargets.set(target.id, target); }
+
+  forget(id: string): void { this.pending.delete(id); this.tickTargets.delete(id); }
 
   flush(): void {
     for (const [id, p] of this.pending) {
       if (!p.target.writable()) { this.deferred++; continue; }
       this.pending.delete(id);
-      for (const r of p.readings.values()) p.target.send(r);
+      if (p.target.sendMany) p.target.sendMany([...p.readings.values()]);
+      else for (const r of p.readings.values()) p.target.send(r);
     }
+    for (const t of this.tickTargets.values()) if (t.writable()) t.tick?.();
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Alert, TelemetryReading } from '../../contracts/index.js';
-import { limitState, riskScore, tileState } from '../../web/src/lib/risk.js';
+import { forecastRisk, limitState, riskScore, tileState } from '../../web/src/lib/risk.js';
 import { formatValue } from '../../web/src/lib/format.js';
 
 const mri = (metrics: Record<string, number>): TelemetryReading => ({ site: 's', modality: 'mri', scannerId: 'm1', ts: 0, metrics });
@@ -28,6 +28,18 @@ test('risk ranks alerts first, then distance outside the normal range', () => {
   assert.equal(calm, 0);
   assert.ok(drifting > calm);
   assert.ok(alerting > drifting);
+});
+
+test('a failure forecast raises risk, more the sooner it is, but never above a critical alert', () => {
+  const calm = riskScore(mri({ helium_level_pct: 80 }), []);
+  const soon = riskScore(mri({ helium_level_pct: 80 }), [], { timeToFailureMs: 3_600_000 });
+  const later = riskScore(mri({ helium_level_pct: 80 }), [], { timeToFailureMs: 10 * 86_400_000 });
+  const critical = riskScore(mri({ helium_level_pct: 80 }), [alert('critical')]);
+  assert.ok(soon > later && later > calm, `${soon} > ${later} > ${calm}`);
+  assert.ok(soon > riskScore(mri({ helium_level_pct: 80 }), [alert('warning')]), 'an imminent failure outranks a warning');
+  assert.ok(critical > soon);
+  assert.ok(riskScore(mri({ helium_level_pct: 80 }), [], { anomalous: true }) > calm);
+  assert.equal(forecastRisk(undefined), 0);
 });
 
 test('values are formatted with units and never as NaN', () => {

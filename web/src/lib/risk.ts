@@ -24,8 +24,25 @@ export function tileState(r: TelemetryReading, openAlerts: readonly Alert[]): Ti
   return openAlerts.length > 0 || byLimits === 'warning' ? 'warning' : 'ok';
 }
 
-/** Higher is riskier: critical alerts first, then warnings, then how close values sit to their limits. */
-export function riskScore(r: TelemetryReading, openAlerts: readonly Alert[]): number {
+/** What the models add to a scanner's risk: the soonest forecast crossing, and whether it scores anomalous now. */
+export interface ModelRisk { timeToFailureMs?: number | undefined; anomalous?: boolean | undefined }
+
+const HOUR = 3_600_000;
+
+/**
+ * Risk of a forecast crossing: 20 when it is imminent, 10 at six hours (as much as a warning alert),
+ * about 4 at a day, under 1 beyond a week; never as much as a critical alert.
+ */
+export function forecastRisk(timeToFailureMs: number | undefined): number {
+  if (timeToFailureMs === undefined || !Number.isFinite(timeToFailureMs)) return 0;
+  return 20 / (1 + Math.max(0, timeToFailureMs) / (6 * HOUR));
+}
+
+/**
+ * Higher is riskier: critical alerts first, then a failure forecast soon and warnings, then an anomalous
+ * model score and how far values sit outside their normal range.
+ */
+export function riskScore(r: TelemetryReading, openAlerts: readonly Alert[], model: ModelRisk = {}): number {
   const severity = openAlerts.reduce((s, a) => s + (a.severity === 'critical' ? 100 : a.severity === 'warning' ? 10 : 1), 0);
   let closeness = 0;
   for (const m of metricsFor(r.modality)) {
@@ -36,5 +53,5 @@ export function riskScore(r: TelemetryReading, openAlerts: readonly Alert[]): nu
     const outside = v < lo ? (lo - v) / span : v > hi ? (v - hi) / span : 0;
     closeness = Math.max(closeness, outside);
   }
-  return severity + Math.min(closeness, 9);
+  return severity + forecastRisk(model.timeToFailureMs) + (model.anomalous ? 3 : 0) + Math.min(closeness, 9);
 }

@@ -26,7 +26,7 @@ function limitLines(metric: MetricDefinition | undefined) {
 export function ScannerPage({ alerts }: { alerts: readonly Alert[] }) {
   const { scannerId = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const [snap, setSnap] = useState<FleetSnapshot>({ latest: new Map(), history: new Map() });
+  const [snap, setSnap] = useState<FleetSnapshot>({ latest: new Map(), history: new Map(), version: 0 });
   const [series, setSeries] = useState<{ data: SeriesResponse | null; error: string; loading: boolean }>({ data: null, error: '', loading: false });
   useEffect(() => subscribeFleetTelemetry(setSnap), []);
   const reading = snap.latest.get(scannerId);

@@ -3,7 +3,8 @@
 // and of the scanner state timeline.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Prediction, SeriesResponse } from '../../contracts/index.js';
+import type { SeriesResponse } from '../../contracts/index.js';
+import type { Prediction } from '../../contracts/alert-signals.js';
 import { anomalyToLine, predictionToLine } from '../../server/telemetry/line-protocol.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TelemetryReading } from '../../contracts/index.js';
 import type { Prediction } from '../../contracts/alert-signals.js';
 import { findMetric } from '../../contracts/metric-catalog.js';
-import { formatDuration } from '../../web/src/lib/format.js';
+import { formatDuration, timeTicks } from '../../web/src/lib/format.js';
 import { forecastPoints, limitFor, soonestTimeToFailure, timeToFailure } from '../../web/src/lib/predictions.js';
 import { applyReading, HISTORY_SAMPLES, resetTelemetryStore, snapshot } from '../../web/src/data/telemetry.js';
 
@@ -36,6 +36,7 @@ test('a time-to-failure badge names the metric, the limit and the time left, cou
   assert.match(t?.detail ?? '', /between 2\.5 d and 4\.0 d/);
   const later = timeToFailure(pred('helium_level_pct', 3.2 * D), mri({ helium_level_pct: 70 }), 0.2 * D);
   assert.equal(later?.text, 'Helium level < 50 % in 3.0 d');
+  assert.equal(timeToFailure(pred('helium_level_pct', 0), mri({ helium_level_pct: 49 }), 0)?.text, 'Helium level < 50 % now');
   assert.equal(timeToFailure(pred('helium_level_pct', null), mri({}), 0), undefined);
   assert.equal(timeToFailure(pred('rul', 5 * D), mri({}), 0), undefined, 'a model output without a catalog limit gets no badge');
 });
@@ -71,4 +72,14 @@ test('the telemetry store replaces history arrays (so memoised tiles see the cha
   assert.equal(applyReading(mri({ helium_level_pct: 1 }, 5)), false, 'a late reading rolled the display back');
   assert.equal(snapshot().latest.get('m1')?.metrics.helium_level_pct, 80 + ((HISTORY_SAMPLES + 10) % 2));
   resetTelemetryStore();
+});
+
+test('time-axis ticks fall on round boundaries across the whole range, however little data there is', () => {
+  const from = Date.UTC(2026, 0, 1, 12, 3, 20), to = from + 15 * 60_000;
+  const ticks = timeTicks(from, to);
+  assert.ok(ticks.length >= 3 && ticks.length <= 6, `${ticks.length} ticks`);
+  assert.ok(ticks.every((t) => t >= from && t <= to && t % 60_000 === 0));
+  assert.equal(ticks[1]! - ticks[0]!, 5 * 60_000);
+  assert.ok(timeTicks(to - 365 * D, to).length <= 6);
+  assert.deepEqual(timeTicks(to, from), []);
 });

@@ -41,3 +41,20 @@ export function formatDuration(ms: number): string {
   if (s < 48 * 3600) return `${(s / 3600).toFixed(1)} h`;
   return `${(s / 86_400).toFixed(1)} d`;
 }
+
+const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30].map((m) => m * 60_000)
+  .concat([1, 2, 3, 6, 12].map((h) => h * 3_600_000), [1, 2, 7, 14, 30, 90].map((d) => d * 86_400_000));
+
+/**
+ * Evenly spaced time-axis ticks on round boundaries (every 5 min, 6 h, 7 d, …), at most `count`. Charts
+ * pass them explicitly: left to itself, a time axis puts ticks only where there is data.
+ */
+export function timeTicks(from: number, to: number, count = 6): number[] {
+  if (!(to > from)) return [];
+  const step = TICK_STEPS_MS.find((s) => (to - from) / s <= count) ?? Math.ceil((to - from) / count / 86_400_000) * 86_400_000;
+  // Round to the step in local time, so hours and days tick on the user's wall clock.
+  const offset = new Date(from).getTimezoneOffset() * 60_000;
+  const out: number[] = [];
+  for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) out.push(t);
+  return out;
+}

@@ -44,9 +44,13 @@ export function timeToFailure(p: Prediction, reading: TelemetryReading | undefin
   const earliestMs = p.low !== undefined ? Math.max(0, p.low - elapsed) : undefined;
   const latestMs = p.high !== undefined ? Math.max(0, p.high - elapsed) : undefined;
   const unit = metric.unit === 'count' ? '' : ` ${metric.unit}`;
-  const text = `${metric.label} ${target.direction === 'below' ? '<' : '>'} ${target.limit}${unit} in ${formatDuration(remainingMs)}`;
+  // Past the limit (a forecast of 0), or the countdown ran out before the next forecast: "now".
+  const when = remainingMs > 0 ? `in ${formatDuration(remainingMs)}` : 'now';
+  const text = `${metric.label} ${target.direction === 'below' ? '<' : '>'} ${target.limit}${unit} ${when}`;
   const interval = earliestMs !== undefined && latestMs !== undefined ? ` (likely between ${formatDuration(earliestMs)} and ${formatDuration(latestMs)})` : '';
-  const detail = `Forecast: ${metric.label.toLowerCase()} crosses its critical limit ${target.limit}${unit} in ${formatDuration(remainingMs)}${interval}`;
+  const detail = remainingMs > 0
+    ? `Forecast: ${metric.label.toLowerCase()} crosses its critical limit ${target.limit}${unit} in ${formatDuration(remainingMs)}${interval}`
+    : `${metric.label} is at or past its critical limit ${target.limit}${unit}`;
   return { ...target, metric, remainingMs, ...(earliestMs !== undefined ? { earliestMs } : {}), ...(latestMs !== undefined ? { latestMs } : {}), text, detail };
 }
 

@@ -90,5 +90,5 @@ test('the scanner page shows the anomaly score, the forecast, markers and the st
   }
   assert.ok(Number(await attr(chart, 'data-maintenance-markers')) >= 2, 'the planned maintenance of the timeline is not marked');
   assert.match(page.url(), /range=1h/);
-  await page.screenshot({ path: `${ARTIFACTS}/scanner-1h.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}/scanner-history-1h.png`, fullPage: true });
 });

@@ -15,7 +15,7 @@ export function AnomalyChart({ points, domain, threshold, tickFormat }: { points
         <Tooltip labelFormatter={(ts) => formatDateTime(Number(ts))}
           formatter={(v) => (Array.isArray(v) ? v.map((x) => Number(x).toFixed(2)).join(' – ') : Number(v).toFixed(2))} />
         <Area dataKey="band" name="score min–max" stroke="none" fill="#b794f4" fillOpacity={0.35} isAnimationActive={false} />
-        <Line type="monotone" dataKey="score" name="anomaly score" dot={false} isAnimationActive={false} stroke="#6b46c1" strokeWidth={2} connectNulls={false} />
+        <Line type="monotone" dataKey="score" name="anomaly score" dot={points.length < 30 ? { r: 2 } : false} isAnimationActive={false} stroke="#6b46c1" strokeWidth={2} connectNulls={false} />
         {threshold !== undefined && (
           <ReferenceLine y={threshold} stroke="#d62828" strokeDasharray="4 2" label={{ value: `threshold ${threshold.toFixed(2)}`, position: 'insideTopLeft', fontSize: 11, fill: '#d62828' }} />
         )}

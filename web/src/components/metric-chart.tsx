@@ -41,6 +41,8 @@ export interface MetricChartProps {
 export function MetricChart({ points, domain, metric, alerts, maintenance, tickFormat, live }: MetricChartProps) {
   const unit = metric?.unit ?? '';
   const hasForecast = points.some((p) => p.forecast !== undefined);
+  // A few points (a scanner that just started reporting) would be a speck as a line alone.
+  const sparse = points.filter((p) => p.mean !== undefined && p.mean !== null).length < 30;
   return (
     <ResponsiveContainer width="100%" height={300}>
       <ComposedChart data={points} margin={{ top: 16, right: 24, bottom: 0, left: 0 }} syncId="scanner" syncMethod="value">
@@ -56,7 +58,7 @@ export function MetricChart({ points, domain, metric, alerts, maintenance, tickF
         <Area dataKey="band" name="min–max" stroke="none" fill="#a0aec0" fillOpacity={0.35} isAnimationActive={false} connectNulls={false} />
         {hasForecast && <Area dataKey="forecastBand" name="forecast interval" stroke="none" fill="#f6ad55" fillOpacity={0.3} isAnimationActive={false} />}
         {limitLines(metric)}
-        <Line type="monotone" dataKey="mean" name={live ? 'value' : 'mean'} dot={false} isAnimationActive={false} stroke="#14213d" connectNulls={false} />
+        <Line type="monotone" dataKey="mean" name={live ? 'value' : 'mean'} dot={sparse ? { r: 2 } : false} isAnimationActive={false} stroke="#14213d" connectNulls={false} />
         {hasForecast && <Line type="linear" dataKey="forecast" name="forecast" dot={false} isAnimationActive={false} stroke="#c05621" strokeWidth={2} strokeDasharray="6 4" />}
         {alerts.map((a) => (
           <ReferenceLine key={`a-${a.id}-${a.ts}`} x={a.ts} stroke={SEVERITY_COLOUR[a.severity]} strokeWidth={2} ifOverflow="hidden" className="alert-marker"

@@ -4,8 +4,8 @@
 // The handshake is authenticated: the browser's session cookie is sent automatically; machines pass
 // `auth: { token: '<API token>' }`. `auth.rooms` picks the first view (default ['fleet']); `subscribe` and
 // `unsubscribe` change it. Telemetry is coalesced per client (config realtime.maxUpdatesPerSecond per scanner).
-// `auth.batch: true` asks for each coalescing tick as one message (`telemetry:batch`, `anomaly:batch`) in
-// place of one `telemetry` / `anomaly` message per scanner: a browser showing 500 scanners then handles a
+// `auth.batch: true` asks for each coalescing tick as one message (`telemetry:batch`, `anomaly:batch`,
+// `prediction:batch`) in place of one `telemetry` / `anomaly` / `prediction` message per scanner: a browser showing 500 scanners then handles a
 // few messages a second instead of a thousand (each message has a fixed cost on the page's main thread).
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
@@ -28,9 +28,10 @@ export interface ServerToClientEvents {
   /** Live model output per scanner (score in [0, 1], calibrated threshold) and time-to-threshold forecasts. */
   anomaly: (score: AnomalyScore) => void;
   prediction: (prediction: Prediction) => void;
-  /** Batch mode (auth.batch): one tick's coalesced readings / newest score per scanner. */
+  /** Batch mode (auth.batch): one tick's coalesced readings / newest score per scanner / newest forecast per scanner and metric. */
   'telemetry:batch': (readings: TelemetryReading[]) => void;
   'anomaly:batch': (scores: AnomalyScore[]) => void;
+  'prediction:batch': (predictions: Prediction[]) => void;
   'pacs:probe': (result: PacsProbeResult) => void;
   'pacs:storage': (sample: PacsStorageSample) => void;
   'pacs:derived': (signals: PacsDerived) => void;
@@ -52,6 +53,7 @@ export const SOCKET_EVENT_ROLES = {
   prediction: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'telemetry:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   'anomaly:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'prediction:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   // PACS health is IT's domain (and admins'); biomedical engineers and managers do not get the stream.
   'pacs:probe': ['admin', 'it'],
   'pacs:storage': ['admin', 'it'],

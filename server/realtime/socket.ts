@@ -9,7 +9,7 @@ import {
   ROOM_PATTERN, SOCKET_EVENT_ROLES, type Alert, type ClientToServerEvents, type Room, type ServerToClientEvents,
   type SocketAuth, type SubscribeAck, type TelemetryReading,
 } from '../../contracts/index.js';
-import type { AnomalyScore } from '../../contracts/alert-signals.js';
+import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import { authenticate } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
@@ -83,23 +83,25 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     };
   };
 
-  // Batch-mode sockets: a persistent coalescer target each, and the newest anomaly score per scanner until
-  // the next tick (like telemetry, a score superseded before it was sent is not worth sending).
-  const batchers = new Map<string, { target: CoalescerTarget; scores: Map<string, AnomalyScore> }>();
+  // Batch-mode sockets: a persistent coalescer target each, the newest anomaly score per scanner and the
+  // newest forecast per scanner and metric until the next tick (a value superseded before it was sent is not
+  // worth sending; a withdrawn forecast is the newest one, so withdrawals are never lost).
+  interface Batcher { target: CoalescerTarget; scores: Map<string, AnomalyScore>; predictions: Map<string, Prediction> }
+  const batchers = new Map<string, Batcher>();
   const startBatching = (socket: GantrySocket) => {
     const scores = new Map<string, AnomalyScore>();
+    const predictions = new Map<string, Prediction>();
     const target: CoalescerTarget = {
       id: socket.id,
       writable: () => socket.conn.transport.writable,
       send: (r) => { socket.emit('telemetry:batch', [r]); },
       sendMany: (rs) => { socket.emit('telemetry:batch', rs); },
       tick: () => {
-        if (scores.size === 0) return;
-        socket.emit('anomaly:batch', [...scores.values()]);
-        scores.clear();
+        if (scores.size > 0) { socket.emit('anomaly:batch', [...scores.values()]); scores.clear(); }
+        if (predictions.size > 0) { socket.emit('prediction:batch', [...predictions.values()]); predictions.clear(); }
       },
     };
-    batchers.set(socket.id, { target, scores });
+    batchers.set(socket.id, { target, scores, predictions });
     coalescer.onTick(target);
     void socket.join(BATCH_ROOM);
   };
@@ -170,7 +172,10 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     io.to(roomsOf(x)).except(BATCH_ROOM).volatile.emit('anomaly', x);
     if (batchers.size > 0) eachSocketOf(x, (id) => batchers.get(id)?.scores.set(x.scannerId, x));
   });
-  const offPrediction = deps.bus.on('prediction', (x) => io.to(roomsOf(x)).emit('prediction', x));
+  const offPrediction = deps.bus.on('prediction', (x) => {
+    io.to(roomsOf(x)).except(BATCH_ROOM).emit('prediction', x);
+    if (batchers.size > 0) eachSocketOf(x, (id) => batchers.get(id)?.predictions.set(`${x.scannerId}\u0000${x.metric}`, x));
+  });
   // PACS health goes to the roles allowed to see it (SOCKET_EVENT_ROLES) and only for sites they may see.
   // It is low-rate (one derived update per PACS per interval), so walking the sockets is cheap.
   const toPacsViewers = <E extends 'pacs:probe' | 'pacs:storage' | 'pacs:derived'>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {

@@ -35,7 +35,7 @@ const until = async (what: string, cond: () => boolean) => {
     await new Promise((r) => setTimeout(r, 10));
   }
 };
-const listening = () => ['anomaly', 'anomaly:batch', 'prediction'].map((e) => client.listeners(e as 'anomaly').length);
+const listening = () => ['anomaly', 'anomaly:batch', 'prediction', 'prediction:batch'].map((e) => client.listeners(e as 'anomaly').length);
 
 test('a burst of scores becomes one published update; each scanner keeps its own history', async () => {
   const store = createModelStore(() => client, new Ticker(100));
@@ -72,8 +72,7 @@ test('forecasts: the newest per metric is kept, etaMs null withdraws it, an olde
   const store = createModelStore(() => client, new Ticker(50));
   let snap: PredictionSnapshot | undefined;
   const off = store.subscribePredictions((s) => { snap = s; });
-  server.emit('prediction', prediction(100, 3_600_000));
-  server.emit('prediction', prediction(100, 7_200_000, 'coldhead_temp_k'));
+  server.emit('prediction:batch', [prediction(100, 3_600_000), prediction(100, 7_200_000, 'coldhead_temp_k')]);
   await until('two forecasts', () => snap?.predictions.get('m1')?.size === 2);
   const inner = snap?.predictions.get('m1');
   server.emit('prediction', prediction(50, 1));

@@ -77,7 +77,7 @@ export const ScannerTile = memo(function ScannerTile({ reading, history, openAle
           {ttf.text}
         </p>
       )}
-      <footer className="updated">updated {formatTime(reading.ts)}</footer>
+      <footer className="updated" data-ts={reading.ts}>updated {formatTime(reading.ts)}</footer>
     </article>
   );
 });

@@ -70,6 +70,7 @@ export function createModelStore(source: () => ModelSource, ticker: Ticker): Mod
   const onAnomaly = (a: AnomalyScore) => { if (applyAnomaly(a)) ticker.request(flushAnomalies); };
   const onAnomalies = (as: AnomalyScore[]) => { let changed = false; for (const a of as) changed = applyAnomaly(a) || changed; if (changed) ticker.request(flushAnomalies); };
   const onPrediction = (p: Prediction) => { if (applyPrediction(p)) ticker.request(flushPredictions); };
+  const onPredictions = (ps: Prediction[]) => { let changed = false; for (const p of ps) changed = applyPrediction(p) || changed; if (changed) ticker.request(flushPredictions); };
 
   function sync(): void {
     const wanted = anomalyListeners.size + predictionListeners.size > 0;
@@ -78,10 +79,12 @@ export function createModelStore(source: () => ModelSource, ticker: Ticker): Mod
       attachedTo.on('anomaly', onAnomaly);
       attachedTo.on('anomaly:batch', onAnomalies);
       attachedTo.on('prediction', onPrediction);
+      attachedTo.on('prediction:batch', onPredictions);
     } else if (!wanted && attachedTo) {
       attachedTo.off('anomaly', onAnomaly);
       attachedTo.off('anomaly:batch', onAnomalies);
       attachedTo.off('prediction', onPrediction);
+      attachedTo.off('prediction:batch', onPredictions);
       attachedTo = undefined;
     }
     if (anomalyListeners.size === 0) ticker.forget(flushAnomalies);

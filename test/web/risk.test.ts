@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Alert, TelemetryReading } from '../../contracts/index.js';
-import { forecastRisk, limitState, riskScore, tileState } from '../../web/src/lib/risk.js';
+import { forecastRisk, hiddenBreach, limitState, riskScore, tileState } from '../../web/src/lib/risk.js';
 import { formatValue } from '../../web/src/lib/format.js';
 
 const mri = (metrics: Record<string, number>): TelemetryReading => ({ site: 's', modality: 'mri', scannerId: 'm1', ts: 0, metrics });
@@ -14,6 +14,12 @@ test('catalog limits decide the tile state when no alert is open', () => {
   assert.equal(limitState(mri({ helium_level_pct: 55 })), 'warning');
   assert.equal(limitState(mri({ helium_level_pct: 45 })), 'critical');
   assert.equal(limitState(mri({ coldhead_temp_k: 7 })), 'critical');
+});
+
+test('a breach of a metric the tile does not list is named, critical first', () => {
+  assert.equal(hiddenBreach(mri({ helium_level_pct: 40 })), undefined, 'helium level is a key metric, shown anyway');
+  assert.equal(hiddenBreach(mri({ helium_boiloff_l_per_day: 3 }))?.metric.name, 'helium_boiloff_l_per_day');
+  assert.equal(hiddenBreach(mri({ helium_boiloff_l_per_day: 3 }))?.state, 'critical');
 });
 
 test('an open critical alert makes the tile critical even when values look fine', () => {

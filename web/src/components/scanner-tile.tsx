@@ -8,7 +8,7 @@ import { metricsFor, type MetricDefinition } from '../../../contracts/metric-cat
 import type { AnomalyPoint } from '../data/models.js';
 import { formatTime, formatValue } from '../lib/format.js';
 import { soonestTimeToFailure } from '../lib/predictions.js';
-import type { TileState } from '../lib/risk.js';
+import { hiddenBreach, type TileState } from '../lib/risk.js';
 import { Sparkline } from './sparkline.js';
 
 export interface ScannerTileProps {
@@ -49,6 +49,7 @@ export const ScannerTile = memo(function ScannerTile({ reading, history, openAle
   const anomaly = useMemo(() => (scores ?? []).slice(-SPARK_SAMPLES).map((a) => a.score), [scores]);
   const lastScore = scores?.[scores.length - 1];
   const ttf = soonestTimeToFailure(predictions, reading, Date.now());
+  const breach = state === 'ok' ? undefined : hiddenBreach(reading);
   const anomalous = lastScore !== undefined && lastScore.score >= lastScore.threshold;
   // The link depends on the scanner only: the same element lets React skip the router hooks inside it.
   const name = useMemo(() => <Link className="name" to={`/scanners/${reading.scannerId}`}>{reading.scannerId}</Link>, [reading.scannerId]);
@@ -66,6 +67,12 @@ export const ScannerTile = memo(function ScannerTile({ reading, history, openAle
             <dd data-testid={`value-${reading.scannerId}-${m.name}`}>{formatValue(reading.metrics[m.name], m.unit)}</dd>
           </div>
         ))}
+        {breach && (
+          <div className={`metric breach ${breach.state}`} title={`${breach.metric.label} is past its ${breach.state} limit`}>
+            <dt>{breach.metric.label}</dt>
+            <dd data-testid={`breach-${reading.scannerId}`}>{formatValue(reading.metrics[breach.metric.name], breach.metric.unit)}</dd>
+          </div>
+        )}
       </dl>
       {trend && <Sparkline values={values} label={trend.label} testId={`spark-${reading.scannerId}`} />}
       <div className={`anomaly${anomalous ? ' high' : ''}`} title={lastScore ? `anomaly score ${lastScore.score.toFixed(2)} (threshold ${lastScore.threshold.toFixed(2)})` : 'no anomaly score yet'}>

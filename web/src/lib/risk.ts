@@ -1,20 +1,42 @@
 // How the fleet page ranks scanners by risk and colours tiles. Kept pure so it is unit-tested.
 import type { Alert } from '../../../contracts/alerts.js';
 import type { TelemetryReading } from '../../../contracts/telemetry.js';
-import { metricsFor } from '../../../contracts/metric-catalog.js';
+import { metricsFor, type MetricDefinition } from '../../../contracts/metric-catalog.js';
 
 export type TileState = 'ok' | 'warning' | 'critical';
+
+/** Which catalog limit a value breaches, if any. */
+export function metricState(m: MetricDefinition, v: number | undefined): TileState {
+  if (v === undefined) return 'ok';
+  if ((m.critical?.low !== undefined && v < m.critical.low) || (m.critical?.high !== undefined && v > m.critical.high)) return 'critical';
+  if ((m.warning?.low !== undefined && v < m.warning.low) || (m.warning?.high !== undefined && v > m.warning.high)) return 'warning';
+  return 'ok';
+}
 
 /** Worst catalog limit any current value breaches. */
 export function limitState(r: TelemetryReading): TileState {
   let state: TileState = 'ok';
   for (const m of metricsFor(r.modality)) {
-    const v = r.metrics[m.name];
-    if (v === undefined) continue;
-    if ((m.critical?.low !== undefined && v < m.critical.low) || (m.critical?.high !== undefined && v > m.critical.high)) return 'critical';
-    if ((m.warning?.low !== undefined && v < m.warning.low) || (m.warning?.high !== undefined && v > m.warning.high)) state = 'warning';
+    const s = metricState(m, r.metrics[m.name]);
+    if (s === 'critical') return 'critical';
+    if (s === 'warning') state = 'warning';
   }
   return state;
+}
+
+/**
+ * The worst breach among metrics the tile does not show (a tile lists its key metrics only), so a tile
+ * coloured by, say, helium boil-off says so.
+ */
+export function hiddenBreach(r: TelemetryReading): { metric: MetricDefinition; state: TileState } | undefined {
+  let worst: { metric: MetricDefinition; state: TileState } | undefined;
+  for (const m of metricsFor(r.modality)) {
+    if (m.key) continue;
+    const state = metricState(m, r.metrics[m.name]);
+    if (state === 'critical') return { metric: m, state };
+    if (state === 'warning' && !worst) worst = { metric: m, state };
+  }
+  return worst;
 }
 
 export function tileState(r: TelemetryReading, openAlerts: readonly Alert[]): TileState {

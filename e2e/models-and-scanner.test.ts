@@ -5,6 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import type { StatusChange } from '../contracts/index.js';
+import { STATE_CODE } from '../server/telemetry/line-protocol.js';
 import { startTestPlatform, type TestPlatform } from '../test/support/platform.js';
 import { ARTIFACTS, launchBrowser, signIn, until } from './support/browser.js';
 
@@ -37,8 +39,8 @@ async function seedHistory(): Promise<void> {
     const bump = Math.abs(i + 30) < 3 ? 0.75 : 0;
     lines.push(`anomaly_score,${tags} anomalous=${bump ? 1 : 0}i,score=${(0.08 + bump + 0.04 * Math.sin(i * 3)).toFixed(3)},threshold=0.5 ${t}`);
   }
-  const states: [number, string, string][] = [[60, 'up', ''], [40, 'maintenance', 'coil service'], [30, 'up', ''], [20, 'degraded', 'boil-off high'], [15, 'up', '']];
-  for (const [ago, state, reason] of states) lines.push(`scanner_status,${tags} reason="${reason}",state="${state}",state_code=0i ${now - ago * MIN}`);
+  const states: [number, StatusChange['state'], string][] = [[60, 'up', ''], [40, 'maintenance', 'coil service'], [30, 'up', ''], [20, 'degraded', 'boil-off high'], [15, 'up', '']];
+  for (const [ago, state, reason] of states) lines.push(`scanner_status,${tags} reason="${reason}",state="${state}",state_code=${STATE_CODE[state]}i ${now - ago * MIN}`);
   const s = p.influx.settings;
   const res = await fetch(`${s.url}/write?db=${s.database}&rp=${s.retentionPolicy}&precision=ms`, { method: 'POST', body: lines.join('\n') });
   assert.equal(res.status, 204, await res.text());

@@ -92,7 +92,11 @@ export function createModelStore(source: () => ModelSource, ticker: Ticker): Mod
   }
 
   return {
-    applyAnomaly,
+    applyAnomaly(a) {
+      const changed = applyAnomaly(a);
+      if (changed) ticker.request(flushAnomalies);
+      return changed;
+    },
     applyPrediction(p) {
       const changed = applyPrediction(p);
       if (changed) ticker.request(flushPredictions);

@@ -102,7 +102,8 @@ export function ScannerPage({ alerts }: { alerts: readonly Alert[] }) {
     if (h.ts > series.to && h.ts >= from && v !== undefined) points.push({ ts: h.ts, mean: v, band: null });
   }
   const mine = forecasts.predictions.get(scannerId);
-  const ttf = mine?.get(metricName) ? timeToFailure(mine.get(metricName)!, reading, now) : undefined;
+  const forMetric = mine?.get(metricName);
+  const ttf = forMetric ? timeToFailure(forMetric, reading, now) : undefined;
   const current = reading.metrics[metricName];
   const forecast = ttf && current !== undefined ? forecastPoints(reading.ts, current, ttf, now + range.ms / 2) : [];
   for (const f of forecast) points.push(f);

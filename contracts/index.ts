@@ -13,3 +13,4 @@ export * from './mqtt-devices.js';
 export * from './downtime.js';
 export * from './whatif.js';
 
+export * from './model-series.js';

@@ -4,6 +4,9 @@
 // The handshake is authenticated: the browser's session cookie is sent automatically; machines pass
 // `auth: { token: '<API token>' }`. `auth.rooms` picks the first view (default ['fleet']); `subscribe` and
 // `unsubscribe` change it. Telemetry is coalesced per client (config realtime.maxUpdatesPerSecond per scanner).
+// `auth.batch: true` asks for each coalescing tick as one message (`telemetry:batch`, `anomaly:batch`,
+// `prediction:batch`) in place of one `telemetry` / `anomaly` / `prediction` message per scanner: a browser showing 500 scanners then handles a
+// few messages a second instead of a thousand (each message has a fixed cost on the page's main thread).
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
 import type { PacsDerived, PacsProbeResult, PacsStorageSample } from './pacs.js';
@@ -13,7 +16,7 @@ import type { AnomalyScore, Prediction } from './alert-signals.js';
 export type Room = 'fleet' | `site:${string}` | `scanner:${string}`;
 export const ROOM_PATTERN = /^(fleet|site:[a-z0-9][a-z0-9_-]{0,63}|scanner:[a-z0-9][a-z0-9_-]{0,63})$/;
 
-export interface SocketAuth { token?: string; rooms?: Room[] }
+export interface SocketAuth { token?: string; rooms?: Room[]; batch?: boolean }
 
 export type SubscribeAck = { ok: true; rooms: Room[] } | { ok: false; error: string };
 
@@ -25,6 +28,10 @@ export interface ServerToClientEvents {
   /** Live model output per scanner (score in [0, 1], calibrated threshold) and time-to-threshold forecasts. */
   anomaly: (score: AnomalyScore) => void;
   prediction: (prediction: Prediction) => void;
+  /** Batch mode (auth.batch): one tick's coalesced readings / newest score per scanner / newest forecast per scanner and metric. */
+  'telemetry:batch': (readings: TelemetryReading[]) => void;
+  'anomaly:batch': (scores: AnomalyScore[]) => void;
+  'prediction:batch': (predictions: Prediction[]) => void;
   'pacs:probe': (result: PacsProbeResult) => void;
   'pacs:storage': (sample: PacsStorageSample) => void;
   'pacs:derived': (signals: PacsDerived) => void;
@@ -44,6 +51,9 @@ export const SOCKET_EVENT_ROLES = {
   'telemetry:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   anomaly: ['admin', 'biomed', 'it', 'manager', 'viewer'],
   prediction: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'telemetry:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'anomaly:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'prediction:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
   // PACS health is IT's domain (and admins'); biomedical engineers and managers do not get the stream.
   'pacs:probe': ['admin', 'it'],
   'pacs:storage': ['admin', 'it'],

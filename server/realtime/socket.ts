@@ -9,12 +9,13 @@ import {
   ROOM_PATTERN, SOCKET_EVENT_ROLES, type Alert, type ClientToServerEvents, type Room, type ServerToClientEvents,
   type SocketAuth, type SubscribeAck, type TelemetryReading,
 } from '../../contracts/index.js';
+import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import { authenticate } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { EventBus } from '../lib/event-bus.js';
 import type { Logger } from '../lib/logger.js';
-import { TelemetryCoalescer } from './coalescer.js';
+import { TelemetryCoalescer, type CoalescerTarget } from './coalescer.js';
 
 export interface RealtimeDeps {
   bus: EventBus;
@@ -42,6 +43,9 @@ function allowedRoom(p: Principal, room: Room, siteOf: (id: string) => string | 
   const site = siteOf(room.slice(8));
   return site !== undefined && canSeeSite(p, site);
 }
+
+/** Internal room of batch-mode sockets (not a Room: clients cannot join or leave it). */
+const BATCH_ROOM = 'batch-mode';
 
 function inRooms(rooms: ReadonlySet<string>, r: { site: string; scannerId: string }): boolean {
   return roomsOf(r).some((x) => rooms.has(x));
@@ -79,6 +83,29 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     };
   };
 
+  // Batch-mode sockets: a persistent coalescer target each, the newest anomaly score per scanner and the
+  // newest forecast per scanner and metric until the next tick (a value superseded before it was sent is not
+  // worth sending; a withdrawn forecast is the newest one, so withdrawals are never lost).
+  interface Batcher { target: CoalescerTarget; scores: Map<string, AnomalyScore>; predictions: Map<string, Prediction> }
+  const batchers = new Map<string, Batcher>();
+  const startBatching = (socket: GantrySocket) => {
+    const scores = new Map<string, AnomalyScore>();
+    const predictions = new Map<string, Prediction>();
+    const target: CoalescerTarget = {
+      id: socket.id,
+      writable: () => socket.conn.transport.writable,
+      send: (r) => { socket.emit('telemetry:batch', [r]); },
+      sendMany: (rs) => { socket.emit('telemetry:batch', rs); },
+      tick: () => {
+        if (scores.size > 0) { socket.emit('anomaly:batch', [...scores.values()]); scores.clear(); }
+        if (predictions.size > 0) { socket.emit('prediction:batch', [...predictions.values()]); predictions.clear(); }
+      },
+    };
+    batchers.set(socket.id, { target, scores, predictions });
+    coalescer.onTick(target);
+    void socket.join(BATCH_ROOM);
+  };
+
   const changeRooms = async (socket: GantrySocket, rooms: unknown, join: boolean, ack: unknown) => {
     const reply = (res: SubscribeAck) => { if (typeof ack === 'function') (ack as (r: SubscribeAck) => void)(res); };
     if (!Array.isArray(rooms) || rooms.length > 1000 || !rooms.every((r): r is Room => typeof r === 'string' && ROOM_PATTERN.test(r))) {
@@ -90,7 +117,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     if (join) {
       await socket.join(rooms);
       const snap = snapshotFor(socket, new Set(rooms));
-      for (const r of snap.telemetry) socket.emit('telemetry', r);
+      if (batchers.has(socket.id)) socket.emit('telemetry:batch', snap.telemetry);
+      else for (const r of snap.telemetry) socket.emit('telemetry', r);
     } else {
       for (const r of rooms) await socket.leave(r);
     }
@@ -103,13 +131,14 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     const wanted: Room[] = Array.isArray(asked) && asked.every((r) => typeof r === 'string' && ROOM_PATTERN.test(r))
       ? asked : p.sites ? p.sites.map((s): Room => `site:${s}`) : ['fleet'];
     const initial = wanted.filter((r) => allowedRoom(p, r, deps.siteOf));
+    if ((socket.handshake.auth as SocketAuth | undefined)?.batch === true) startBatching(socket);
     void socket.join(initial);
     const snap = snapshotFor(socket, new Set(initial));
     socket.emit('telemetry:snapshot', snap.telemetry);
     socket.emit('alerts:snapshot', snap.alerts);
     socket.on('subscribe', (rooms, ack) => { void changeRooms(socket, rooms, true, ack); });
     socket.on('unsubscribe', (rooms, ack) => { void changeRooms(socket, rooms, false, ack); });
-    socket.on('disconnect', () => coalescer.forget(socket.id));
+    socket.on('disconnect', () => { coalescer.forget(socket.id); batchers.delete(socket.id); });
     deps.log.debug({ id: socket.id, actor: p.actor, rooms: initial }, 'socket connected');
   });
 
@@ -118,21 +147,35 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
     writable: () => socket.conn.transport.writable,
     send: (r: TelemetryReading) => { socket.emit('telemetry', r); },
   });
-  const offTelemetry = deps.bus.on('telemetry', (r) => {
+  /** Each socket in any room of the scanner, once. */
+  const eachSocketOf = (r: { site: string; scannerId: string }, fn: (id: string) => void) => {
     const seen = new Set<string>();
     for (const room of roomsOf(r)) {
       for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
         if (seen.has(id)) continue;
         seen.add(id);
-        const socket = io.sockets.sockets.get(id);
-        if (socket) coalescer.push(target(socket), r);
+        fn(id);
       }
     }
+  };
+  const offTelemetry = deps.bus.on('telemetry', (r) => {
+    eachSocketOf(r, (id) => {
+      const batcher = batchers.get(id);
+      if (batcher) { coalescer.push(batcher.target, r); return; }
+      const socket = io.sockets.sockets.get(id);
+      if (socket) coalescer.push(target(socket), r);
+    });
   });
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
   // Model output follows the scanner's rooms; volatile, like telemetry: a late score is worth less than none.
-  const offAnomaly = deps.bus.on('anomaly', (x) => io.to(roomsOf(x)).volatile.emit('anomaly', x));
-  const offPrediction = deps.bus.on('prediction', (x) => io.to(roomsOf(x)).emit('prediction', x));
+  const offAnomaly = deps.bus.on('anomaly', (x) => {
+    io.to(roomsOf(x)).except(BATCH_ROOM).volatile.emit('anomaly', x);
+    if (batchers.size > 0) eachSocketOf(x, (id) => batchers.get(id)?.scores.set(x.scannerId, x));
+  });
+  const offPrediction = deps.bus.on('prediction', (x) => {
+    io.to(roomsOf(x)).except(BATCH_ROOM).emit('prediction', x);
+    if (batchers.size > 0) eachSocketOf(x, (id) => batchers.get(id)?.predictions.set(`${x.scannerId}\u0000${x.metric}`, x));
+  });
   // PACS health goes to the roles allowed to see it (SOCKET_EVENT_ROLES) and only for sites they may see.
   // It is low-rate (one derived update per PACS per interval), so walking the sockets is cheap.
   const toPacsViewers = <E extends 'pacs:probe' | 'pacs:storage' | 'pacs:derived'>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {

@@ -33,6 +33,8 @@ export interface SeriesRequest {
   to: number;
   stepMs: number;
   maxPoints: number;
+  /** Raw measurement to read (default telemetry); only telemetry has an hourly rollup. */
+  measurement?: string;
 }
 
 export interface Segment { source: 'raw' | 'rollup'; from: number; to: number }
@@ -61,7 +63,7 @@ function statement(r: SeriesRequest, seg: Segment): string {
     return [`sum(${f('sum')}) AS ${a('sum')}`, `sum(${f('count')}) AS ${a('count')}`, `min(${f('min')}) AS ${a('min')}`, `max(${f('max')}) AS ${a('max')}`];
   });
   const from = influxIdent(r.database) + '.' + (seg.source === 'raw'
-    ? `${influxIdent(r.retentionPolicy)}."telemetry"`
+    ? `${influxIdent(r.retentionPolicy)}.${influxIdent(r.measurement ?? 'telemetry')}`
     : `${influxIdent(ROLLUP_RP)}.${influxIdent(ROLLUP_MEASUREMENT)}`);
   return `SELECT ${fields.join(', ')} FROM ${from}`
     + ` WHERE "scanner" = ${influxString(r.scanner)} AND time >= ${Math.trunc(seg.from)}ms AND time < ${Math.trunc(seg.to)}ms`

@@ -46,6 +46,8 @@ const BAD: [string, string, unknown?][] = [
   ['GET', '/api/downtime?groupBy=planet'],
   ['GET', '/api/downtime/csv?site=Not_A_Slug!'],
   ['GET', '/api/downtime/timeline'],
+  ['GET', '/api/models/anomaly-series?scanner=s1&from=yesterday'],
+  ['GET', '/api/models/predictions?scanner=S1!'],
   ['GET', '/api/whatif/model?site=BAD'],
   ['POST', '/api/whatif', { site: 'central', scenario: { kind: 'teleport' } }],
   ['GET', '/api/alerts?severity=loud'],

@@ -54,3 +54,23 @@ test('a busy client is skipped and then gets only the newest state; other client
   now += 600; c.flush();
   assert.deepEqual(slow.sent.map((r) => r.metrics), [{ x: 5 }]);
 });
+
+test('a batch-mode client gets every due reading in one call per tick, never single events', () => {
+  let now = 0;
+  const c = new TelemetryCoalescer(500, () => now);
+  const batches: TelemetryReading[][] = [];
+  let ticks = 0;
+  const target = { id: 'b', writable: () => true, send: () => assert.fail('single event to a batch client'), sendMany: (rs: TelemetryReading[]) => { batches.push(rs); }, tick: () => { ticks++; } };
+  c.onTick(target);
+  c.push(target, reading('mri-1', 1, { x: 1 }));
+  c.push(target, reading('mri-2', 1, { x: 2 }));
+  assert.equal(batches.length, 0, 'held until the tick');
+  now = 250; c.flush();
+  assert.deepEqual(batches.map((b) => b.map((r) => r.scannerId)), [['mri-1', 'mri-2']]);
+  now = 300; c.push(target, reading('mri-1', 2, { x: 3 }));
+  now = 500; c.flush();
+  assert.equal(batches.length, 1, 'mri-1 was sent 250 ms ago: not due yet');
+  now = 750; c.flush();
+  assert.deepEqual(batches[1]?.map((r) => r.metrics), [{ x: 3 }]);
+  assert.equal(ticks, 3);
+});

@@ -97,6 +97,8 @@ const EXAMPLES: Record<string, Maker> = {
   'GET /api/downtime': () => ({ path: '/api/downtime?groupBy=site' }),
   'GET /api/downtime/csv': () => ({ path: '/api/downtime/csv?groupBy=site' }),
   'GET /api/downtime/timeline': () => ({ path: '/api/downtime/timeline?scannerId=central-mri-1' }),
+  'GET /api/models/anomaly-series': () => ({ path: `/api/models/anomaly-series?scanner=central-mri-1&from=${Date.now() - 3_600_000}` }),
+  'GET /api/models/predictions': () => ({ path: '/api/models/predictions?scanner=central-mri-1' }),
   'GET /api/whatif/model': () => ({ path: '/api/whatif/model?site=central' }),
   'POST /api/whatif': () => ({ path: '/api/whatif', json: { site: 'central', scenario: { kind: 'add-radiologist', count: 1 }, replications: 2, days: 1, warmupDays: 0 } }),
 };

@@ -13,11 +13,11 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let p: TestPlatform;
 const clients: Client[] = [];
 
-function open(opts: { cookie?: string; token?: string; rooms?: Room[] } = {}): Client {
+function open(opts: { cookie?: string; token?: string; rooms?: Room[]; batch?: boolean } = {}): Client {
   const c: Client = ioClient(p.url, {
     transports: ['websocket'], reconnection: false,
     ...(opts.cookie ? { extraHeaders: { cookie: opts.cookie } } : {}),
-    auth: { ...(opts.token ? { token: opts.token } : {}), ...(opts.rooms ? { rooms: opts.rooms } : {}) },
+    auth: { ...(opts.token ? { token: opts.token } : {}), ...(opts.rooms ? { rooms: opts.rooms } : {}), ...(opts.batch ? { batch: true } : {}) },
   });
   clients.push(c);
   return c;
@@ -74,6 +74,38 @@ test('telemetry is coalesced per client: at most N updates per second per scanne
   const elapsed = (Date.now() - start) / 1000;
   assert.ok(got.length <= Math.ceil(elapsed * 20) + 2, `${got.length} updates in ${elapsed}s`);
   assert.ok(got.length < 50);
+});
+
+test('batch mode: a tick arrives as one message with every scanner, and anomaly scores and forecasts likewise', async () => {
+  const c = open({ cookie: p.adminCookie, rooms: ['site:batch'], batch: true });
+  const batches: TelemetryReading[][] = [];
+  const scoreBatches: number[] = [];
+  let single = 0;
+  c.on('telemetry:batch', (rs) => batches.push(rs));
+  c.on('anomaly:batch', (as) => scoreBatches.push(as.length));
+  const forecasts: (number | null)[] = [];
+  c.on('prediction:batch', (ps) => { for (const x of ps) forecasts.push(x.etaMs); });
+  c.on('telemetry', () => single++);
+  c.on('anomaly', () => single++);
+  c.on('prediction', () => single++);
+  await connected(c);
+  const ts = Date.now();
+  for (let s = 0; s < 50; s++) {
+    p.bus.emit('telemetry', reading(`batch-${s}`, 'batch', s, ts));
+    p.bus.emit('anomaly', { scannerId: `batch-${s}`, site: 'batch', modality: 'mri', score: 0.1, threshold: 0.5, ts });
+    p.bus.emit('anomaly', { scannerId: `batch-${s}`, site: 'batch', modality: 'mri', score: 0.2, threshold: 0.5, ts: ts + 1 });
+  }
+  const forecast = { scannerId: 'batch-0', site: 'batch', modality: 'mri' as const, metric: 'helium_level_pct', ts };
+  p.bus.emit('prediction', { ...forecast, etaMs: 1000 });
+  p.bus.emit('prediction', { ...forecast, etaMs: null, ts: ts + 1 });
+  await eventually('all 50 readings', async () => batches.flat().length, (n) => n >= 50);
+  await eventually('the forecast', async () => forecasts.length, (n) => n >= 1);
+  assert.deepEqual(forecasts, [null], 'the newest forecast (a withdrawal) is the one sent');
+  await eventually('all 50 scores', async () => scoreBatches.reduce((a, b) => a + b, 0), (n) => n >= 50);
+  assert.ok(batches.length <= 3, `${batches.length} telemetry messages for one burst`);
+  assert.ok(scoreBatches.length <= 3, `${scoreBatches.length} anomaly messages for one burst`);
+  assert.equal(scoreBatches.reduce((a, b) => a + b, 0), 50, 'only the newest score per scanner is sent');
+  assert.equal(single, 0, 'a batch-mode client also got per-scanner messages');
 });
 
 /** A Socket.IO client that completes the handshake and then never reads another byte. */

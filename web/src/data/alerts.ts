@@ -1,5 +1,5 @@
 import type { Alert, AlertDetail } from '../../../contracts/alerts.js';
-import type { Silence, SilenceInput } from '../../../contracts/alert-silences.js';
+import type { MaintenanceWindow, Silence, SilenceInput } from '../../../contracts/alert-silences.js';
 import { api } from './http.js';
 import { getSocket } from './socket.js';
 
@@ -37,4 +37,14 @@ export function silenceAlert(alert: Alert, endsAt: number, createdBy: string, co
     endsAt, createdBy, ...(comment ? { comment } : {}),
   };
   return api<Silence>('/api/alerts/silences', { method: 'POST', body });
+}
+
+/** Alerts of one scanner in every state (the engine keeps recent history), newest first. */
+export async function fetchScannerAlerts(scannerId: string, limit = 200): Promise<Alert[]> {
+  const alerts = await api<Alert[]>('/api/alerts', { query: { scannerId, limit } });
+  return alerts.sort((a, b) => b.startsAt - a.startsAt);
+}
+
+export function fetchMaintenanceWindows(): Promise<(MaintenanceWindow & { active: boolean })[]> {
+  return api<(MaintenanceWindow & { active: boolean })[]>('/api/alerts/maintenance');
 }

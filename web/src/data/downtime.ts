@@ -1,4 +1,4 @@
-import type { DowntimeGroupBy, DowntimeReport } from '../../../contracts/downtime.js';
+import type { DowntimeGroupBy, DowntimeReport, ScannerTimeline } from '../../../contracts/downtime.js';
 import type { Scenario, WhatIfResult } from '../../../contracts/whatif.js';
 import { api } from './http.js';
 
@@ -18,4 +18,9 @@ export function downtimeCsvUrl(f: DowntimeFilter): string {
 
 export function runWhatIf(site: string, scenario: Scenario, replications = 20): Promise<WhatIfResult> {
   return api<WhatIfResult>('/api/whatif', { method: 'POST', body: { site, scenario, replications } });
+}
+
+/** One scanner's resolved state over a range (up, degraded, down, maintenance, unknown). */
+export function fetchTimeline(scannerId: string, from: number, to: number): Promise<ScannerTimeline> {
+  return api<ScannerTimeline>('/api/downtime/timeline', { query: { scannerId, from: String(Math.round(from)), to: String(Math.round(to)) } });
 }

@@ -17,7 +17,7 @@ export function onUnauthorized(cb: () => void): () => void {
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown; query?: Record<string, string | number | undefined> } = {}): Promise<T> {
   const qs = init.query
-    ? `?${new URLSearchParams(Object.entries(init.query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)])).toString()}`
+    ? `?${new URLSearchParams(Object.entries(init.query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
     : '';
   const res = await fetch(`${path}${qs}`, {
     method: init.method ?? 'GET',

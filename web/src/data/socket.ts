@@ -8,7 +8,8 @@ export type GantrySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let socket: GantrySocket | undefined;
 
 export function getSocket(): GantrySocket {
-  socket ??= io({ transports: ['websocket', 'polling'] });
+  // Batch mode: each server tick arrives as one message rather than one per scanner (see socket-events.ts).
+  socket ??= io({ transports: ['websocket', 'polling'], auth: { batch: true } });
   return socket;
 }
 

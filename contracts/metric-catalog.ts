@@ -16,6 +16,7 @@ export const MetricDefinition = Type.Object(
     warning: Type.Optional(Limits),
     critical: Type.Optional(Limits),
     key: Type.Optional(Type.Boolean({ description: 'shown on the fleet tile' })),
+    followsLoad: Type.Optional(Type.Boolean({ description: 'rises and falls with exam load within minutes: its short-term ramps are exams, not faults, so live forecasts use only its multi-day trend' })),
     intermittent: Type.Optional(Type.Boolean({ description: 'on/off metric, 0 while idle (e.g. between exams): anomaly detection compares active values only with active values' })),
     meaning: Type.String(),
   },

@@ -16,7 +16,8 @@ let page: Page;
 const target = 'riverside-mri-2';
 
 before(async () => {
-  p = await startTestPlatform({ 'simulator.enabled': true, 'simulator.intervalMs': 1000, 'models.forecastEveryMs': 1000 });
+  // The injected leak runs its course in about a minute, so forecasts may start from seconds of data here.
+  p = await startTestPlatform({ 'simulator.enabled': true, 'simulator.intervalMs': 1000, 'models.forecastEveryMs': 1000, 'models.minTrendMinutes': 0.1 });
   const res = await p.api('/api/users', { method: 'POST', json: { username: 'biomed-user', password: 'password-for-biomed', role: 'biomed', mustChangePassword: false } });
   assert.equal(res.status, 201, await res.text());
   await seedHistory();

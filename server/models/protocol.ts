@@ -9,6 +9,9 @@ export interface ScoringSettings {
   anomalyArtifact: string;
   forecastEveryMs: number;
   forecastSamples: number;
+  trendWindowMs: number;
+  maxExtrapolation: number;
+  minTrendMs: number;
   horizonMs: number;
 }
 

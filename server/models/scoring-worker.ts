@@ -9,19 +9,23 @@ import { initBackend, type BackendName } from '../../models/src/backend.js';
 import { StreamingAnomalyDetector } from '../../models/src/anomaly/streaming-detector.js';
 import { detectorSettingsFor } from '../../models/src/anomaly/catalog-settings.js';
 import { loadDetector } from '../../models/src/model-store.js';
-import { forecastTimeToThreshold } from '../../models/src/forecast/time-to-threshold.js';
+import { TrendBuffers, type TrendPolicy } from '../../models/src/forecast/trend-buffers.js';
 import type { FromWorker, ScoringSettings, ToWorker } from './protocol.js';
 
 const settings = workerData as ScoringSettings;
+const trendPolicy: TrendPolicy = {
+  fineStepMs: settings.forecastEveryMs / 10, coarseStepMs: settings.trendWindowMs / settings.forecastSamples, capacity: settings.forecastSamples,
+  horizonMs: settings.horizonMs, maxExtrapolation: settings.maxExtrapolation, minSamples: 30, minSpanMs: settings.minTrendMs,
+};
 const port = parentPort;
 if (!port) throw new Error('scoring-worker must run in a worker thread');
 
-interface Limit { metric: string; limit: number; direction: 'above' | 'below' }
+interface Limit { metric: string; limit: number; direction: 'above' | 'below'; followsLoad: boolean }
 interface ScannerState {
   detector: StreamingAnomalyDetector;
   features: string[];
   limits: Limit[];
-  samples: Map<string, { t: number; value: number }[]>;
+  trends: Map<string, TrendBuffers>;
   lastForecast: number;
   predicted: Set<string>;
 }
@@ -33,8 +37,8 @@ function limitsOf(defs: readonly MetricDefinition[]): Limit[] {
   const out: Limit[] = [];
   for (const m of defs) {
     if (m.unit === 'bool') continue;
-    if (m.critical?.low !== undefined) out.push({ metric: m.name, limit: m.critical.low, direction: 'below' });
-    if (m.critical?.high !== undefined) out.push({ metric: m.name, limit: m.critical.high, direction: 'above' });
+    if (m.critical?.low !== undefined) out.push({ metric: m.name, limit: m.critical.low, direction: 'below', followsLoad: m.followsLoad === true });
+    if (m.critical?.high !== undefined) out.push({ metric: m.name, limit: m.critical.high, direction: 'above', followsLoad: m.followsLoad === true });
   }
   return out;
 }
@@ -61,7 +65,7 @@ async function stateFor(r: TelemetryReading): Promise<ScannerState> {
   let s = scanners.get(r.scannerId);
   if (!s) {
     const { detector, features } = await detectorFor(r);
-    s = { detector, features, limits: limitsOf(metricsFor(r.modality)), samples: new Map(), lastForecast: 0, predicted: new Set() };
+    s = { detector, features, limits: limitsOf(metricsFor(r.modality)), trends: new Map(), lastForecast: 0, predicted: new Set() };
     scanners.set(r.scannerId, s);
   }
   return s;
@@ -69,12 +73,12 @@ async function stateFor(r: TelemetryReading): Promise<ScannerState> {
 
 function forecast(r: TelemetryReading, s: ScannerState, out: Prediction[]): void {
   for (const l of s.limits) {
-    const samples = s.samples.get(l.metric);
-    if (!samples) continue;
+    const trend = s.trends.get(l.metric);
+    if (!trend) continue;
     const key = `${l.metric}:${l.direction}`;
-    const f = forecastTimeToThreshold(samples, { limit: l.limit, direction: l.direction, nowMs: r.ts, maxHorizonMs: settings.horizonMs });
+    const f = trend.forecast(l.limit, l.direction, r.ts);
     const base = { scannerId: r.scannerId, site: r.site, modality: r.modality, metric: l.metric, ts: r.ts };
-    if (f && f.etaMs <= settings.horizonMs) {
+    if (f) {
       s.predicted.add(key);
       out.push({ ...base, etaMs: f.etaMs, low: f.lowMs, high: f.highMs });
     } else if (s.predicted.delete(key)) {
@@ -87,7 +91,6 @@ async function score(readings: TelemetryReading[]): Promise<FromWorker> {
   const started = performance.now();
   const scores: AnomalyScore[] = [];
   const predictions: Prediction[] = [];
-  const thinMs = settings.forecastEveryMs / 10;
   for (const r of readings) {
     const s = await stateFor(r);
     const res = s.detector.update(s.features.map((f) => r.metrics[f] ?? Number.NaN), r.ts);
@@ -95,10 +98,9 @@ async function score(readings: TelemetryReading[]): Promise<FromWorker> {
     for (const l of s.limits) {
       const v = r.metrics[l.metric];
       if (v === undefined) continue;
-      const arr = s.samples.get(l.metric) ?? [];
-      if (arr.length === 0 || r.ts - (arr[arr.length - 1]?.t ?? 0) >= thinMs) arr.push({ t: r.ts, value: v });
-      if (arr.length > settings.forecastSamples) arr.splice(0, arr.length - settings.forecastSamples);
-      s.samples.set(l.metric, arr);
+      let trend = s.trends.get(l.metric);
+      if (!trend) { trend = new TrendBuffers({ ...trendPolicy, fine: !l.followsLoad }); s.trends.set(l.metric, trend); }
+      trend.push(r.ts, v);
     }
     if (r.ts - s.lastForecast >= settings.forecastEveryMs) {
       s.lastForecast = r.ts;

@@ -3,7 +3,9 @@
 // process holds N Socket.IO clients on the fleet view. Per level: server CPU (this process: ingest, alert
 // rules, Socket.IO), event-loop delay, telemetry delivered per second, and the age of a reading on arrival
 // (publish → client, p50 / p99). Baseline in the same run: the same fleet with no dashboard connected.
-//   npm run bench:sockets -- [clients,...] [--scanners 100] [--seconds 15]
+// Clients use batch mode (one telemetry:batch per tick, as the web dashboard does); --events measures
+// clients that take one telemetry event per reading (scripts, other tools).
+//   npm run bench:sockets -- [clients,...] [--scanners 100] [--seconds 15] [--events]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +43,8 @@ const token = await apiToken(platform.url, password, ['read']);
 const fleet = new FleetSimulator({ url: platform.mqttUrl, scanners, intervalMs: 1000, seed: 5 }, createLogger('warn'));
 await fleet.start();
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/socket-clients.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const mode = args.includes('--events') ? 'events' : 'batch';
+const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/socket-clients.ts', mode], { stdio: ['pipe', 'pipe', 'inherit'] });
 const replies: string[] = [];
 let wake: () => void = () => undefined;
 createInterface({ input: child.stdout }).on('line', (l) => { replies.push(l); wake(); });
@@ -53,7 +56,7 @@ async function ask(cmd: string): Promise<Record<string, number | null | string>>
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
-say(`[bench:sockets] ${scanners} simulated scanners at 1 Hz; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+say(`[bench:sockets] ${scanners} simulated scanners at 1 Hz, clients in ${mode} mode; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 await sleep(3000);
 interface Row { clients: number; serverCpuPct: number; loopP99Ms: number; deliveredPerS: number; perClientPerS: number; ageP50Ms: number | null; ageP99Ms: number | null; clientCpuPct: number }
 const rows: Row[] = [];
@@ -84,7 +87,7 @@ say('|---|---|---|---|---|---|---|');
 for (const r of rows) say(`| ${r.clients}${r.clients === 0 ? ' (baseline)' : ''} | ${r.serverCpuPct} | ${r.loopP99Ms} | ${r.deliveredPerS} | ${r.perClientPerS} | ${r.ageP50Ms ?? '–'} / ${r.ageP99Ms ?? '–'} | ${r.clientCpuPct} |`);
 mkdirSync('bench-results', { recursive: true });
 const at = new Date().toISOString();
-writeFileSync(join('bench-results', `sockets-${at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify({ at, scanners, seconds, cores: cpus().length, loadavg: loadavg(), rows }, null, 2)}\n`);
+writeFileSync(join('bench-results', `sockets-${at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify({ at, mode, scanners, seconds, cores: cpus().length, loadavg: loadavg(), rows }, null, 2)}\n`);
 say(`[bench:sockets] load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 child.stdin.write('exit\n');

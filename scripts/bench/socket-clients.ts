@@ -1,11 +1,13 @@
 // The dashboards of bench:sockets, in their own process like real browsers: N Socket.IO clients with the
 // fleet view, each counting the telemetry it receives and its age on arrival (reading ts = publish time, same
-// clock). Reads "url token N" lines on stdin (N = how many clients to hold; more connect, extra disconnect),
+// clock). In batch mode (argv[2] = 'batch', what the web dashboard asks for) a client gets one
+// telemetry:batch message per server tick; otherwise one telemetry event per reading. Reads "hold url token N" lines on stdin (N = how many clients to hold; more connect, extra disconnect),
 // "report" lines make it print one JSON line with the counts and latency percentiles since the last report.
 import { createInterface } from 'node:readline';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { TelemetryReading } from '../../contracts/telemetry.js';
 
+const batch = process.argv[2] === 'batch';
 const clients: Socket[] = [];
 let events = 0;
 let ages: number[] = [];
@@ -20,12 +22,14 @@ async function hold(url: string, token: string, n: number): Promise<void> {
   while (clients.length > n) clients.pop()?.close();
   const opening: Promise<void>[] = [];
   while (clients.length < n) {
-    const s = ioClient(url, { transports: ['websocket'], forceNew: true, auth: { token, rooms: ['fleet'] } });
-    s.on('telemetry', (r: TelemetryReading) => {
+    const s = ioClient(url, { transports: ['websocket'], forceNew: true, auth: { token, rooms: ['fleet'], batch } });
+    const seen = (r: TelemetryReading) => {
       events += 1;
       // Every 10th sample is enough for the percentiles and keeps the client process light.
       if (events % 10 === 0) ages.push(Date.now() - r.ts);
-    });
+    };
+    if (batch) s.on('telemetry:batch', (rs: TelemetryReading[]) => { for (const r of rs) seen(r); });
+    else s.on('telemetry', seen);
     clients.push(s);
     opening.push(new Promise((resolve, reject) => { s.once('connect', () => resolve()); s.once('connect_error', reject); }));
   }

@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   await app.register(userRoutes, { auth: deps.auth, devices: deps.mqttDevices });
   await app.register(fleetRoutes, { fleet: deps.fleet });
   await app.register(telemetryRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup });
-  await app.register(modelRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints });
+  await app.register(modelRoutes, { influx: deps.influx, fleet: deps.fleet, latest: deps.telemetrySnapshot, seriesMaxPoints: config.api.seriesMaxPoints, rollup: deps.seriesRollup });
   await app.register(auditRoutes, { audit: deps.audit });
   if (deps.analytics) {
     await app.register(downtimeRoutes, { downtime: deps.analytics.downtime });

@@ -5,12 +5,12 @@ import { AnomalySeriesQuery, ErrorBody, PredictionsQuery, PredictionsResponse, S
 import type { Prediction } from '../../contracts/alert-signals.js';
 import { ANY_ROLE, HttpError } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
-import { buildSeriesQuery, chooseStepMs, parseSeries } from '../series/series-query.js';
+import { buildSeriesQuery, chooseStepMs, parseSeries, planSegments } from '../series/series-query.js';
 import { influxIdent, influxString } from '../storage/influx.js';
 import { ANOMALY_MEASUREMENT, PREDICTION_MEASUREMENT } from '../telemetry/line-protocol.js';
 import type { TelemetryRouteDeps } from './telemetry.js';
 
-export type ModelRouteDeps = Pick<TelemetryRouteDeps, 'influx' | 'fleet' | 'latest' | 'seriesMaxPoints'>;
+export type ModelRouteDeps = Pick<TelemetryRouteDeps, 'influx' | 'fleet' | 'latest' | 'seriesMaxPoints' | 'rollup'>;
 
 const errors = { '4xx': ErrorBody };
 const tags = ['models'];
@@ -61,8 +61,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox<ModelRouteDeps> = async (app
       database: deps.influx.settings.database, retentionPolicy: deps.influx.settings.retentionPolicy, measurement: ANOMALY_MEASUREMENT,
       scanner: q.scanner, metrics: ['score', 'threshold'], from, to, stepMs, maxPoints,
     };
-    // Scores have no hourly rollup: always the raw measurement.
-    return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, [{ source: 'raw', from, to }])));
+    // Long ranges read the hourly rollup of the scores, like telemetry.
+    return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, planSegments(from, to, stepMs, Date.now(), deps.rollup !== undefined))));
   });
 
   app.get('/api/models/predictions', {

@@ -64,7 +64,7 @@ function statement(r: SeriesRequest, seg: Segment): string {
   });
   const from = influxIdent(r.database) + '.' + (seg.source === 'raw'
     ? `${influxIdent(r.retentionPolicy)}.${influxIdent(r.measurement ?? 'telemetry')}`
-    : `${influxIdent(ROLLUP_RP)}.${influxIdent(ROLLUP_MEASUREMENT)}`);
+    : `${influxIdent(ROLLUP_RP)}.${influxIdent(r.measurement ?? ROLLUP_MEASUREMENT)}`);
   return `SELECT ${fields.join(', ')} FROM ${from}`
     + ` WHERE "scanner" = ${influxString(r.scanner)} AND time >= ${Math.trunc(seg.from)}ms AND time < ${Math.trunc(seg.to)}ms`
     + ` GROUP BY time(${r.stepMs}ms) fill(none) LIMIT ${r.maxPoints}`;

@@ -1,11 +1,12 @@
 // Downsampled rollups for long time ranges, on InfluxDB 1.x continuous queries: retention policies
 // rollup_1m and rollup_1h hold sum / count / min / max of every telemetry field per scanner (fields named
 // sum_<metric>, count_<metric>, min_<metric>, max_<metric>: sum and count so the series reader can merge
-// whole rollup buckets with raw edges and keep means exact; server/series/rollup.ts reads them), the worst state per interval and event counts per type.
+// whole rollup buckets with raw edges and keep means exact; server/series/rollup.ts reads them), the same for
+// anomaly scores, the worst state per interval and event counts per type.
 // CQs only see new data; rollupRange() fills rollups for a backfilled or imported time range, and
 // late-rollups.ts calls it for late data as the drain writes it.
 import { influxIdent, type InfluxStore } from '../storage/influx.js';
-import { EVENT_MEASUREMENT, STATUS_MEASUREMENT, TELEMETRY_MEASUREMENT } from './line-protocol.js';
+import { ANOMALY_MEASUREMENT, EVENT_MEASUREMENT, STATUS_MEASUREMENT, TELEMETRY_MEASUREMENT } from './line-protocol.js';
 
 export interface RollupSettings { database: string; rawRetentionPolicy: string; rollup1mDays: number; rollup1hDays: number }
 
@@ -24,6 +25,8 @@ function selects(s: RollupSettings, level: Level, where = ''): { name: string; s
     { name: `cq_telemetry_${level.every}`, select: `SELECT sum(*), count(*), min(*), max(*) INTO ${dst(TELEMETRY_MEASUREMENT)} FROM ${src(TELEMETRY_MEASUREMENT)}${where} ${group}` },
     { name: `cq_status_${level.every}`, select: `SELECT max("state_code") AS "state_code_max" INTO ${dst(STATUS_MEASUREMENT)} FROM ${src(STATUS_MEASUREMENT)}${where} ${group}` },
     { name: `cq_event_${level.every}`, select: `SELECT count("code") AS "count" INTO ${dst(EVENT_MEASUREMENT)} FROM ${src(EVENT_MEASUREMENT)}${where} ${group}` },
+    // Anomaly scores arrive once per reading like telemetry: the scanner page's month and year ranges read these.
+    { name: `cq_anomaly_${level.every}`, select: `SELECT sum(*), count(*), min(*), max(*) INTO ${dst(ANOMALY_MEASUREMENT)} FROM ${src(ANOMALY_MEASUREMENT)}${where} ${group}` },
   ];
 }
 

@@ -54,6 +54,26 @@ test('the anomaly score series comes back downsampled with its threshold', async
   assert.equal(body.series.find((x) => x.metric === 'threshold')?.points[0]?.mean, 0.5);
 });
 
+test('a long range reads the hourly rollup of the scores (exact means from sum and count)', async () => {
+  // Two days ago: 3 hours of scores, one a minute, score = minute of the hour / 60.
+  const start = Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000;
+  const lines = Array.from({ length: 180 }, (_, i) => anomalyToLine({ ...id, score: (i % 60) / 60, threshold: 0.5, ts: start + i * 60_000 }));
+  const s = p.influx.settings;
+  assert.equal((await fetch(`${s.url}/write?db=${s.database}&rp=${s.retentionPolicy}&precision=ms`, { method: 'POST', body: lines.join('\n') })).status, 204);
+  assert.equal((await p.api('/api/telemetry/rollup', { method: 'POST', json: { from: start, to: start + 3 * 3_600_000 } })).status, 200);
+  const [rolled] = await p.influx.query(`SELECT sum("count_score") FROM "rollup_1h"."anomaly_score" WHERE "scanner" = 'north-mri-1' AND time >= ${start}ms AND time < ${start + 3 * 3_600_000}ms`);
+  assert.equal(rolled?.[0]?.values[0]?.[1], 180, 'the rollup holds the scores');
+  // Overwrite the first hour in the rollup only: the answer must show it, so it came from the rollup.
+  const hour0 = `anomaly_score,modality=mri,scanner=north-mri-1,site=north sum_score=15,count_score=60i,min_score=0.25,max_score=0.25 ${start}`;
+  assert.equal((await fetch(`${s.url}/write?db=${s.database}&rp=rollup_1h&precision=ms`, { method: 'POST', body: hour0 })).status, 204);
+  const res = await p.api(`/api/models/anomaly-series?scanner=north-mri-1&from=${start - 86_400_000}&to=${start + 86_400_000}&maxPoints=60`);
+  const body = (await res.json()) as SeriesResponse;
+  assert.equal(body.stepMs, 3_600_000);
+  const score = (body.series.find((x) => x.metric === 'score')?.points ?? []).filter((x) => x.ts >= start && x.ts < start + 3 * 3_600_000);
+  assert.deepEqual(score.map((x) => [x.ts, Math.round((x.mean ?? NaN) * 1e6) / 1e6, x.min, Math.round((x.max ?? NaN) * 1e6) / 1e6]),
+    [[start, 0.25, 0.25, 0.25], ...[1, 2].map((h) => [start + h * 3_600_000, Math.round((59 / 120) * 1e6) / 1e6, 0, Math.round((59 / 60) * 1e6) / 1e6])]);
+});
+
 test('the latest forecast per metric; a withdrawn one is left out', async () => {
   const res = await p.api('/api/models/predictions?scanner=north-mri-1');
   assert.equal(res.status, 200, await res.clone().text());

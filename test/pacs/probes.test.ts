@@ -86,7 +86,7 @@ describe('PACS probes against a private Orthanc', () => {
     // The socket connected just before this suite's first test; the echo probes (every 100-200 ms) fill the
     // list long before main's next retrieval (every 500 ms plus its duration), so wait for that one itself.
     await eventually('a live successful retrieval of main', async () => live.probes.some((r) => r.pacsId === 'main' && r.probe === 'retrieve' && r.ok), (ok) => ok);
-    assert.ok(live.probes.length > 5);
+    await eventually('live probe events', async () => live.probes.length, (n) => n > 5);
     const d = await eventually('derived with latency and failure rates', async () => live.derived.filter((x) => x.pacsId === 'wrong-ae' || x.pacsId === 'main'),
       (list) => list.some((x) => x.pacsId === 'main' && x.latency.some((l) => l.probe === 'retrieve')) && list.some((x) => x.pacsId === 'wrong-ae'));
     const main = [...d].reverse().find((x) => x.pacsId === 'main') as PacsDerived;

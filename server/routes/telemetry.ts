@@ -4,8 +4,7 @@ import { ErrorBody, LatestQuery, LatestResponse, Ok, RollupBackfillRequest, Seri
 import { ANY_ROLE, HttpError } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { FleetRegistry } from '../fleet/registry.js';
-import { backfillRollup } from '../series/rollup.js';
-import type { RollupSettings } from '../telemetry/rollups.js';
+import { rollupRange, type RollupSettings } from '../telemetry/rollups.js';
 import { buildSeriesQuery, chooseStepMs, parseSeries, planSegments } from '../series/series-query.js';
 import type { InfluxStore } from '../storage/influx.js';
 
@@ -53,7 +52,7 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
     if (!deps.rollup) throw new HttpError(409, 'rollups are off (influx.rollups = false)', 'rollup_off');
     const from = toMs(req.body.from), to = toMs(req.body.to);
     if (!(to > from) || to - from > 400 * 86_400_000) throw new HttpError(400, '"to" must be after "from", at most 400 days later', 'bad_range');
-    await backfillRollup(deps.influx, deps.rollup, from, to);
+    await rollupRange(deps.influx, deps.rollup, from, to);
     return { ok: true as const };
   });
 };

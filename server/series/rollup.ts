@@ -9,14 +9,6 @@ import { ensureRollups, rollupRange, type RollupSettings } from '../telemetry/ro
 export const ROLLUP_RP = 'rollup_1h';
 export const ROLLUP_MEASUREMENT = 'telemetry';
 export const HOUR_MS = 3_600_000;
-const BACKFILL_CHUNK_MS = 24 * HOUR_MS;
-
-/** Recomputes the rollups for [from, to) (hour-aligned outward), a day per statement so each stays well
- *  inside the HTTP client's request timeout. */
-export async function backfillRollup(influx: InfluxStore, settings: RollupSettings, from: number, to: number): Promise<void> {
-  const f = Math.floor(from / HOUR_MS) * HOUR_MS, t = Math.ceil(to / HOUR_MS) * HOUR_MS;
-  for (let a = f; a < t; a += BACKFILL_CHUNK_MS) await rollupRange(influx, settings, a, Math.min(t, a + BACKFILL_CHUNK_MS));
-}
 
 /** Sets up the rollups when enabled; when its continuous queries are new (first start on existing data),
  *  rolls up the raw data already there in the background. Returns whether series queries may read them. */
@@ -32,7 +24,7 @@ export async function startRollup(influx: InfluxStore, settings: RollupSettings 
   }
   if (created > 0) {
     const now = Date.now();
-    backfillRollup(influx, settings, now - settings.rawRetentionDays * 86_400_000, now).then(
+    rollupRange(influx, settings, now - settings.rawRetentionDays * 86_400_000, now).then(
       () => log.info('rollups backfilled from raw data'),
       (err: unknown) => log.error({ err }, 'rollup backfill failed'),
     );

@@ -9,7 +9,6 @@ import type { InfluxStore } from '../storage/influx.js';
 import { rollupRange, type RollupSettings } from './rollups.js';
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 /** Lines older than this missed the 1-minute continuous query (RESAMPLE FOR 5m), with a minute of margin. */
 const LATE_MS = 4 * 60_000;
 
@@ -62,7 +61,7 @@ export class LateRollups {
     this.from = Infinity;
     this.to = -Infinity;
     try {
-      for (let a = from; a < to; a += DAY) await rollupRange(this.influx, this.settings, a, Math.min(to, a + DAY));
+      await rollupRange(this.influx, this.settings, from, to);
       this.runs += 1;
       this.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }, 'rollups recomputed for late data');
     } catch (err) {

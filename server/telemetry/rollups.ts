@@ -51,14 +51,22 @@ export async function ensureRollups(influx: InfluxStore, s: RollupSettings): Pro
   return created;
 }
 
-/** Computes the rollups of [fromMs, toMs) now, e.g. after a backfill (CQs only cover recent intervals). */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Computes the rollups of [fromMs, toMs) now, widened to whole hours, e.g. after a backfill (CQs only cover
+ * recent intervals). One day per statement keeps each well inside the HTTP client's request timeout.
+ */
 export async function rollupRange(influx: InfluxStore, s: RollupSettings, fromMs: number, toMs: number, now = Date.now()): Promise<void> {
+  const start = Math.floor(fromMs / HOUR) * HOUR;
+  const end = Math.ceil(toMs / HOUR) * HOUR;
   for (const level of ROLLUP_LEVELS) {
     // Each level only as far back as it is kept: InfluxDB refuses points older than a policy's duration.
-    const oldest = Math.ceil((now - level.days(s) * 86_400_000) / 3_600_000) * 3_600_000 + 3_600_000;
-    const from = Math.max(Math.floor(fromMs), oldest);
-    if (from >= toMs) continue;
-    const where = ` WHERE time >= ${from}ms AND time < ${Math.ceil(toMs)}ms`;
-    for (const q of selects(s, level, where)) await influx.query(q.select, '');
+    const oldest = Math.ceil((now - level.days(s) * DAY) / HOUR) * HOUR + HOUR;
+    for (let a = Math.max(start, oldest); a < end; a += DAY) {
+      const where = ` WHERE time >= ${a}ms AND time < ${Math.min(end, a + DAY)}ms`;
+      for (const q of selects(s, level, where)) await influx.query(q.select, '');
+    }
   }
 }

@@ -88,6 +88,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   // worth sending; a withdrawn forecast is the newest one, so withdrawals are never lost).
   interface Batcher { target: CoalescerTarget; scores: Map<string, AnomalyScore>; predictions: Map<string, Prediction> }
   const batchers = new Map<string, Batcher>();
+  /** The coalescer target of each per-event socket, made once at connection (not per reading). */
+  const targets = new Map<string, CoalescerTarget>();
   const startBatching = (socket: GantrySocket) => {
     const scores = new Map<string, AnomalyScore>();
     const predictions = new Map<string, Prediction>();
@@ -132,21 +134,23 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
       ? asked : p.sites ? p.sites.map((s): Room => `site:${s}`) : ['fleet'];
     const initial = wanted.filter((r) => allowedRoom(p, r, deps.siteOf));
     if ((socket.handshake.auth as SocketAuth | undefined)?.batch === true) startBatching(socket);
+    else {
+      targets.set(socket.id, {
+        id: socket.id,
+        writable: () => socket.conn.transport.writable,
+        send: (r: TelemetryReading) => { socket.emit('telemetry', r); },
+      });
+    }
     void socket.join(initial);
     const snap = snapshotFor(socket, new Set(initial));
     socket.emit('telemetry:snapshot', snap.telemetry);
     socket.emit('alerts:snapshot', snap.alerts);
     socket.on('subscribe', (rooms, ack) => { void changeRooms(socket, rooms, true, ack); });
     socket.on('unsubscribe', (rooms, ack) => { void changeRooms(socket, rooms, false, ack); });
-    socket.on('disconnect', () => { coalescer.forget(socket.id); batchers.delete(socket.id); });
+    socket.on('disconnect', () => { coalescer.forget(socket.id); batchers.delete(socket.id); targets.delete(socket.id); });
     deps.log.debug({ id: socket.id, actor: p.actor, rooms: initial }, 'socket connected');
   });
 
-  const target = (socket: GantrySocket) => ({
-    id: socket.id,
-    writable: () => socket.conn.transport.writable,
-    send: (r: TelemetryReading) => { socket.emit('telemetry', r); },
-  });
   /** Each socket in any room of the scanner, once. */
   const eachSocketOf = (r: { site: string; scannerId: string }, fn: (id: string) => void) => {
     const seen = new Set<string>();
@@ -160,10 +164,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   };
   const offTelemetry = deps.bus.on('telemetry', (r) => {
     eachSocketOf(r, (id) => {
-      const batcher = batchers.get(id);
-      if (batcher) { coalescer.push(batcher.target, r); return; }
-      const socket = io.sockets.sockets.get(id);
-      if (socket) coalescer.push(target(socket), r);
+      const t = batchers.get(id)?.target ?? targets.get(id);
+      if (t) coalescer.push(t, r);
     });
   });
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));

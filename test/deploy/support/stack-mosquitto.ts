@@ -2,7 +2,7 @@
 // and the password file built by docker/mosquitto/init-passwd.sh. Only the lines naming container paths or
 // the listener change (in a temp copy); the caller can check that with `changedLines`.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, openSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { BINARIES, ensureBinaries } from '../../../server/services/system-packages.js';
@@ -46,19 +46,24 @@ export async function startStackMosquitto(dir: string, gantry: Account, devices:
   const data = join(dir, 'data');
   mkdirSync(data);
   if (asRoot) chownSync(data, uid, gid);
+  // The stack's ACL, byte for byte, where the broker's user can read it: the checkout may sit in a folder
+  // only root can enter (a clone under `mktemp -d` does).
+  const acl = join(dir, 'acl');
+  copyFileSync(STACK_ACL, acl);
+  chmodSync(acl, 0o644);
   const devicesFile = join(dir, 'devices.txt');
   writeFileSync(devicesFile, `# test fleet\n${devices.map((d) => `${d.username}:${d.password}`).join('\n\n')}\n`);
   const passwdFile = join(dir, 'passwd');
   execFileSync('sh', [join(DOCKER_MOSQUITTO, 'init-passwd.sh')], {
     env: {
       PATH: process.env.PATH, GANTRY_MQTT_USERNAME: gantry.username, GANTRY_MQTT_PASSWORD: gantry.password,
-      MOSQUITTO_PASSWD_FILE: passwdFile, MQTT_DEVICES_FILE: devicesFile, MOSQUITTO_OWNER: `${uid}:${gid}`, MOSQUITTO_ACL_FILE: STACK_ACL,
+      MOSQUITTO_PASSWD_FILE: passwdFile, MQTT_DEVICES_FILE: devicesFile, MOSQUITTO_OWNER: `${uid}:${gid}`, MOSQUITTO_ACL_FILE: acl,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await freePort();
   const original = readFileSync(join(DOCKER_MOSQUITTO, 'mosquitto.conf'), 'utf8');
-  const rewritten = rewrite(original, { port, data, passwd: passwdFile, acl: STACK_ACL });
+  const rewritten = rewrite(original, { port, data, passwd: passwdFile, acl });
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, rewritten);
   const log = join(dir, 'mosquitto.log');

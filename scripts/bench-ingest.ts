@@ -1,7 +1,7 @@
 // npm run bench:ingest -- [--scanners 100] [--metrics 16] [--samples-per-message 10] [--seconds 20]
 //   [--connections 1] [--publishers 2] [--raw-concurrency 2] [--batch-size 5000] [--gzip-threshold 65536]
 // N simulated scanners × M metrics through a private Mosquitto into the stand-alone collector process
-// (collectors/scanner-telemetry/run.ts: the same ingest path as the server) and a private InfluxDB. Prints
+// (server/telemetry/collector-process.ts: the same ingest path as the server) and a private InfluxDB. Prints
 // sustained points/s (phase 1: as fast as the broker acknowledges, published → all queryable), then
 // publish-to-queryable latency p50/p99 of probe samples sent during phase 2, a paced load at half that rate
 // (latency at saturation only measures the backlog), CPU and memory of the collector and influxd, and in the same run the raw InfluxDB ceiling
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import { metricsFor } from '../contracts/metric-catalog.js';
-import { sleep } from '../server/lib/net.js';
+import { sleep } from '../lib/net.js';
 import { startPrivateInfluxd } from '../server/services/private-influxd.js';
 import { startPrivateMosquitto } from '../server/services/private-mosquitto.js';
 import { InfluxStore } from '../server/storage/influx.js';
@@ -134,7 +134,7 @@ function startCollector(mqttUrl: string, influxUrl: string): Promise<ChildProces
     GANTRY_MQTT_COLLECTOR_CONNECTIONS: a.connections, GANTRY_MQTT_CLIENT_ID: 'bench-collector', GANTRY_INGEST_MAX_SAMPLES_PER_MESSAGE: '1000',
     GANTRY_INFLUX_BATCH_SIZE: a['batch-size'], GANTRY_INFLUX_GZIP_THRESHOLD: a['gzip-threshold'],
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collectors/scanner-telemetry/run.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/telemetry/collector-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('collector ready')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { fleetLayout } from '../collectors/simulator/fleet.js';
 import { buildFleet, simulateSteps } from '../collectors/simulator/scenario.js';
-import { sleep } from '../server/lib/net.js';
+import { sleep } from '../lib/net.js';
 import { startPrivateInfluxd } from '../server/services/private-influxd.js';
 import { eventToLine, readingToLine, statusToLine } from '../server/telemetry/line-protocol.js';
 import { tempDir } from '../test/support/platform.js';

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/support/browser.js';
 import { startTestPlatform, TEST_ADMIN_PASSWORD } from '../test/support/platform.js';
-import { sleep } from '../server/lib/net.js';
+import { sleep } from '../lib/net.js';
 
 const { values } = parseArgs({ options: { scanners: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, profile: { type: 'boolean', default: false } } });
 const scanners = Number(values.scanners);

@@ -1,7 +1,7 @@
 // Process entry point: load config (one message naming every bad key), start the platform, stop cleanly
 // on SIGINT/SIGTERM so the spool is flushed and private services exit with us.
 import { loadConfig, ConfigError } from './config/load.js';
-import { createLogger } from './lib/logger.js';
+import { createLogger } from '../lib/logger.js';
 import { startPlatform } from './platform.js';
 
 // The one-time password goes to stdout once, never to the log: logs are shipped and kept, this is a secret.

@@ -3,10 +3,10 @@
 // one probe's timeout cannot delay another's. Results go to a PacsIntake (spool + bus + derived signals).
 import { readFileSync } from 'node:fs';
 import type { PacsProbeKind, PacsProbeResult, StudyAgeBucket } from '../../contracts/pacs.js';
-import type { PacsTarget } from '../../server/config/schema.js';
-import type { Logger } from '../../server/lib/logger.js';
-import { LogThrottle } from '../../server/lib/log-throttle.js';
-import type { PacsIntake } from '../../server/pacs/pipeline.js';
+import type { PacsTarget } from './target.js';
+import type { Logger } from '../../lib/logger.js';
+import { LogThrottle } from '../../lib/log-throttle.js';
+import type { PacsIntake } from './intake.js';
 import type { Collector } from '../types.js';
 import { cEcho, cFindStudiesOfDay, cGetStudy, type DimseEndpoint, type DimseOutcome } from './dimse.js';
 import { folderBytes, orthancStatistics, scrapePrometheus, statfsUsage } from './passive.js';

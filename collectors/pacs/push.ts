@@ -5,9 +5,9 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { Value } from '@sinclair/typebox/value';
 import { PACS_METRICS_FILTER, PacsPushPayload, parsePacsTopic, type PacsPushPayload as Payload } from '../../contracts/pacs.js';
 import type { RejectReason, Timestamp } from '../../contracts/index.js';
-import type { Logger } from '../../server/lib/logger.js';
-import { LogThrottle } from '../../server/lib/log-throttle.js';
-import type { PacsIntake } from '../../server/pacs/pipeline.js';
+import type { Logger } from '../../lib/logger.js';
+import { LogThrottle } from '../../lib/log-throttle.js';
+import type { PacsIntake } from './intake.js';
 import type { Collector } from '../types.js';
 
 export interface PacsPushOptions { url: string; clientId: string; username?: string; password?: string; maxPayloadBytes: number }

@@ -8,8 +8,8 @@
 // subscription ($share/group/...), which Mosquitto and other MQTT 5 brokers balance between them.
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
 import { fleetFilter, type AcceptedMessage, type RejectReason, type ScannerChannel } from '../../contracts/index.js';
-import type { Logger } from '../../server/lib/logger.js';
-import { LogThrottle } from '../../server/lib/log-throttle.js';
+import type { Logger } from '../../lib/logger.js';
+import { LogThrottle } from '../../lib/log-throttle.js';
 import type { Collector } from '../types.js';
 import { parseScannerMessage, type ParseLimits } from './parse.js';
 

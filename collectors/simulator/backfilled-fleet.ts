@@ -1,11 +1,11 @@
 // The simulated fleet as the platform runs it: optionally a stretch of history first (with a few faults that
 // develop, fail and get repaired, so a fresh install shows trends, downtime, MTBF / MTTR and what-if inputs
 // at once), then live publishing. The backfill runs in the background: the dashboard is up meanwhile.
-import type { Logger } from '../../server/lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { FAULTS, FAULT_KINDS } from './faults.js';
 import { fleetLayout, type ScannerSpec } from './fleet.js';
 import { FleetSimulator, type SimulatorOptions } from './publisher.js';
-import { seededRandom } from '../../server/lib/random.js';
+import { seededRandom } from '../../lib/random.js';
 import type { PlannedFault } from './scenario.js';
 
 const HOUR = 3_600_000;

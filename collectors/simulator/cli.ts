@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Scenario } from '../../contracts/ground-truth.js';
-import { createLogger } from '../../server/lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { fleetLayout } from './fleet.js';
 import { FleetSimulator } from './publisher.js';
 import { groundTruth, loadScenario, planFaults } from './scenario.js';

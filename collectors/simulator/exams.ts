@@ -2,7 +2,7 @@
 // scanner and the day, so the schedule does not depend on the sampling step: a backfill at one sample a
 // minute and a live run at 10 Hz see the same exams.
 import type { Modality } from '../../contracts/index.js';
-import { seededRandom } from '../../server/lib/random.js';
+import { seededRandom } from '../../lib/random.js';
 
 export interface Exam { start: number; end: number; intensity: number; examType: string }
 

@@ -6,7 +6,7 @@ import type { EventSample, Modality, StatusSample, TelemetryReading } from '../.
 import { metricsFor } from '../../contracts/metric-catalog.js';
 import { ExamSchedule } from './exams.js';
 import { FAULTS, progress, type ActiveFault, type FaultKind } from './faults.js';
-import { gaussian, seededRandom } from '../../server/lib/random.js';
+import { gaussian, seededRandom } from '../../lib/random.js';
 
 export { FAULT_KINDS, type FaultKind } from './faults.js';
 

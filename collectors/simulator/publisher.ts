@@ -4,7 +4,7 @@
 // as the broker acknowledges them (and Gantry acknowledges only what is durable, so that is ingest's pace).
 import mqtt, { type MqttClient } from 'mqtt';
 import { scannerTopic, type EventSample, type StatusSample, type TelemetrySample } from '../../contracts/index.js';
-import type { Logger } from '../../server/lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import type { Collector } from '../types.js';
 import type { FaultKind, SimulatedScanner } from './fleet.js';
 import { buildFleet, type PlannedFault } from './scenario.js';

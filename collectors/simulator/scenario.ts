@@ -7,7 +7,7 @@ import type { EventSample, StatusSample, TelemetryReading } from '../../contract
 import { GroundTruth, Scenario, type GroundTruthFault } from '../../contracts/ground-truth.js';
 import { FAULTS, FAULT_KINDS, type FaultKind } from './faults.js';
 import { fleetLayout, SimulatedScanner, type ScannerSpec } from './fleet.js';
-import { seededRandom } from '../../server/lib/random.js';
+import { seededRandom } from '../../lib/random.js';
 
 const HOUR = 3600000;
 

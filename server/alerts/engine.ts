@@ -6,7 +6,7 @@ import type { AnomalyScore, PacsSignal, Prediction } from '../../contracts/alert
 import { findMetric } from '../../contracts/metric-catalog.js';
 import type { Modality, Severity } from '../../contracts/common.js';
 import type { TelemetryReading } from '../../contracts/telemetry.js';
-import type { EventBus } from '../lib/event-bus.js';
+import type { EventBus } from '../../lib/event-bus.js';
 import { toMs } from './duration.js';
 import { effective, inScope, judge, NofM, RateWindow, type Target } from './conditions.js';
 import type { AlertBook, Raise } from './lifecycle.js';

@@ -4,7 +4,7 @@
 // the next route after a timeout; retries with exponential back-off; a delivery log per alert.
 import type { Alert, DeliveryRecord } from '../../contracts/alerts.js';
 import type { Channel, Route } from '../../contracts/alert-rules.js';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { ChannelSender } from './channels.js';
 import { toMs } from './duration.js';
 import { severityRank, type AlertBook, type AlertChange } from './lifecycle.js';

@@ -12,7 +12,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Alert, DeliveryRecord } from '../../contracts/alerts.js';
 import { MaintenanceWindow, Silence } from '../../contracts/alert-silences.js';
 import type { InfluxStore } from '../storage/influx.js';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 
 export interface Rebuilt { alerts: Alert[]; silences: Silence[]; windows: MaintenanceWindow[]; deliveries: DeliveryRecord[] }
 

@@ -9,7 +9,7 @@ import {
   RULE_SCHEMAS, RulesFile, type AlertRule, type Channel, type Route,
 } from '../../contracts/alert-rules.js';
 import { MODALITIES } from '../../contracts/common.js';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { catalogRules } from './catalog-rules.js';
 
 export interface LoadedRule { rule: AlertRule; source: string }

@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiToken, User, type CreateTokenRequest, type Role, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
-import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
+import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
 import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';

@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { MqttDevice, type CreateMqttDeviceRequest } from '../../contracts/index.js';
-import { AtomicFile, readJsonFile } from '../lib/atomic-file.js';
+import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
 import { HttpError } from './guard.js';
 import { hashPassword, randomSecret, verifyPassword } from './passwords.js';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import type { OidcFailure } from '../../contracts/index.js';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import type { ExternalIdentity } from './auth-store.js';
 import { mapRole, mapSites, mapUsername, needsUserinfo } from './oidc-claims.js';
 

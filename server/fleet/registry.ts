@@ -7,8 +7,8 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { FleetFile, type FleetQuery, type Scanner, type ScannerUpdate, type Site, type UnregisteredScanner } from '../../contracts/index.js';
 import { HttpError } from '../auth/guard.js';
-import type { EventBus } from '../lib/event-bus.js';
-import { AtomicFile } from '../lib/atomic-file.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import { AtomicFile } from '../../lib/atomic-file.js';
 
 const MAX_UNREGISTERED = 10_000;
 

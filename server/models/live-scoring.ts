@@ -5,8 +5,8 @@
 import type { Worker } from 'node:worker_threads';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { TelemetryReading } from '../../contracts/index.js';
-import type { EventBus } from '../lib/event-bus.js';
-import type { Logger } from '../lib/logger.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import type { Logger } from '../../lib/logger.js';
 import { startModuleWorker } from '../lib/ts-worker.js';
 import { anomalyToLine, predictionToLine } from '../telemetry/line-protocol.js';
 import type { FromWorker, ScoringSettings, ToWorker } from './protocol.js';

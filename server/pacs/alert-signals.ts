@@ -3,7 +3,7 @@
 // summed association failure rate, so one alert per PACS and rule says "this PACS needs attention".
 import type { PacsDerived } from '../../contracts/pacs.js';
 import type { PacsSignal } from '../../contracts/alert-signals.js';
-import type { EventBus } from '../lib/event-bus.js';
+import type { EventBus } from '../../lib/event-bus.js';
 
 export function pacsAlertSignals(d: PacsDerived): PacsSignal[] {
   const out: PacsSignal[] = [];

@@ -2,18 +2,15 @@
 // or pushed by an edge agent) goes to the spool (durable, drained to InfluxDB like telemetry), onto the
 // event bus (live) and into the derived signals, which are recomputed on an interval and sent the same way.
 import type { PacsDerived, PacsProbeResult, PacsStorageSample } from '../../contracts/pacs.js';
-import type { EventBus } from '../lib/event-bus.js';
-import type { Logger } from '../lib/logger.js';
-import { LogThrottle } from '../lib/log-throttle.js';
+import type { PacsIntake } from '../../collectors/pacs/intake.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import type { Logger } from '../../lib/logger.js';
+import { LogThrottle } from '../../lib/log-throttle.js';
 import { derivedLines, probeLine, statsLine, storageLine, type PointSink } from './points.js';
 import { PacsSignals } from './signals.js';
 
-/** What PACS sources (active probes, passive scrapes, MQTT push) hand their figures to. */
-export interface PacsIntake {
-  probe(r: PacsProbeResult): void;
-  storage(s: PacsStorageSample): void;
-  stats(pacsId: string, site: string, source: string, ts: number, values: Readonly<Record<string, number>>): void;
-}
+export type { PacsIntake };
+
 
 export interface PacsPipelineOptions { derivedIntervalMs: number; probeWindowMs: number; growthWindowMs: number }
 

@@ -13,8 +13,8 @@ import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js'
 import type { AuthStore } from '../auth/auth-store.js';
 import { authenticate } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
-import type { EventBus } from '../lib/event-bus.js';
-import type { Logger } from '../lib/logger.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import type { Logger } from '../../lib/logger.js';
 import { TelemetryCoalescer, type CoalescerTarget } from './coalescer.js';
 
 export interface RealtimeDeps {

@@ -2,7 +2,7 @@
 // influx.rollup1hDays, much longer than raw. It holds sum/count/min/max per field per hour (not the mean), so
 // any bucket made of whole hours, or of hours plus raw edges, gets its exact mean. The continuous queries that
 // fill it, and the recomputation for late data, live with ingestion (server/telemetry/rollups.ts).
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { ensureRollups, rollupRange, type RollupSettings } from '../telemetry/rollups.js';
 

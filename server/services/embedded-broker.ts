@@ -3,7 +3,7 @@
 // gateway credentials, or Gantry's internal one) and may only use the topics their ACL lists.
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import { MqttDevices, type MqttIdentity } from '../auth/mqtt-devices.js';
 
 export interface EmbeddedBroker {

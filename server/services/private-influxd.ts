@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BINARIES, ensureBinaries } from './system-packages.js';
-import { freePort, waitFor } from '../lib/net.js';
+import { freePort, waitFor } from '../../lib/net.js';
 
 export interface PrivateInfluxd {
   url: string;

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import { BINARIES, ensureBinaries } from './system-packages.js';
-import { freePort, waitFor } from '../lib/net.js';
+import { freePort, waitFor } from '../../lib/net.js';
 
 export interface PrivateMosquitto {
   url: string;

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BINARIES, ensureBinaries } from './system-packages.js';
-import { freePort, waitFor } from '../lib/net.js';
+import { freePort, waitFor } from '../../lib/net.js';
 
 export interface PrivateOrthancOptions {
   dir: string;

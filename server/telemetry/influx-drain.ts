@@ -6,7 +6,7 @@
 // retention): InfluxDB 1.x has already written the valid points of the batch, and retrying would block the
 // spool forever. Such a batch is reported (dead letters, counter) and the cursor moves on.
 import { getRetryDelay, HttpError, type WriteApi } from '@influxdata/influxdb-client';
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import type { Spool } from './spool.js';
 
 export interface DrainOptions {

@@ -1,12 +1,12 @@
 // Assembles the scanner ingest path: spool → drain → InfluxDB, the collector in front of it, the dead-letter
 // store and the spool alarm. Used by the platform and by the stand-alone collector process
-// (collectors/scanner-telemetry/run.ts), so both run exactly the same path.
+// (server/telemetry/collector-process.ts), so both run exactly the same path.
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ScannerTelemetryCollector } from '../../collectors/scanner-telemetry/collector.js';
 import type { Config } from '../config/schema.js';
-import type { EventBus } from '../lib/event-bus.js';
-import type { Logger } from '../lib/logger.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { DeadLetterStore, type DeadLetterReader } from './dead-letters.js';
 import { InfluxDrain } from './influx-drain.js';

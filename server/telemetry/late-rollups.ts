@@ -4,7 +4,7 @@
 // reports every written batch here; lines older than the CQ window widen a pending range, and a timer
 // recomputes the rollups of that range (whole hours, a day per statement). Recomputing writes the same
 // points again, so an hour whose data arrives in several parts ends up complete.
-import type { Logger } from '../lib/logger.js';
+import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { rollupRange, type RollupSettings } from './rollups.js';
 

@@ -1,7 +1,7 @@
 // Latest reading per scanner, so a dashboard that connects gets the whole fleet at once instead of waiting
 // a full publish interval for every tile.
 import type { TelemetryReading } from '../../contracts/index.js';
-import type { EventBus } from '../lib/event-bus.js';
+import type { EventBus } from '../../lib/event-bus.js';
 
 export class LatestReadings {
   private readonly latest = new Map<string, TelemetryReading>();

@@ -3,7 +3,7 @@
 // dead-letter store and published on the bus.
 import type { AcceptedMessage, RejectReason } from '../../contracts/index.js';
 import type { RejectSink, TelemetrySink } from '../../collectors/scanner-telemetry/collector.js';
-import type { EventBus } from '../lib/event-bus.js';
+import type { EventBus } from '../../lib/event-bus.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { eventToLine, noExtraTags, readingToLine, statusToLine, type TagEnricher } from './line-protocol.js';

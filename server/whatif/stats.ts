@@ -2,7 +2,7 @@
 // factory (so each modality and scanner draws from its own stream: common random numbers across scenarios)
 // and Student-t confidence intervals over replications.
 import type { DurationModel } from '../../contracts/whatif.js';
-import { gaussian, seededRandom } from '../lib/random.js';
+import { gaussian, seededRandom } from '../../lib/random.js';
 
 export type Rand = () => number;
 

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
 import type { Alert } from '../../contracts/index.js';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { eventually, type TestPlatform } from '../support/platform.js';
 import { Publisher, Recorder, rulesDir, socketOf, startAlertPlatform } from './support.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Alert } from '../../contracts/index.js';
 import type { RulesResponse } from '../../contracts/alert-rules.js';
 import type { MaintenanceWindow, Silence } from '../../contracts/alert-silences.js';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { eventually, type TestPlatform } from '../support/platform.js';
 import { apiCall, Publisher, Receiver, Recorder, rulesDir, startAlertPlatform } from './support.js';
 

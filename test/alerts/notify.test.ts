@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Alert, AlertDetail } from '../../contracts/index.js';
-import { freePort } from '../../server/lib/net.js';
+import { freePort } from '../../lib/net.js';
 import { eventually, type TestPlatform } from '../support/platform.js';
 import { apiCall, Publisher, Receiver, rulesDir, startAlertPlatform } from './support.js';
 

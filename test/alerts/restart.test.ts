@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Alert } from '../../contracts/index.js';
 import type { Silence } from '../../contracts/alert-silences.js';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { eventually, tempDir, type TestPlatform } from '../support/platform.js';
 import { apiCall, Publisher, Receiver, rulesDir, startAlertPlatform } from './support.js';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../../server/lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { RulesLoader, type RuleSet } from '../../server/alerts/rules-loader.js';
 import { eventually } from '../support/platform.js';
 import { rulesDir } from './support.js';

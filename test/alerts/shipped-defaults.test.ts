@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Alert } from '../../contracts/index.js';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { Recorder } from './support.js';
 

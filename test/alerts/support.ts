@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { Alert } from '../../contracts/index.js';
-import type { EventBus } from '../../server/lib/event-bus.js';
+import type { EventBus } from '../../lib/event-bus.js';
 import { startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
 
 export function rulesDir(files: Record<string, string>): string {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient, type IClientOptions, type Packet } from 'mqtt';
-import { freePort, waitFor, sleep } from '../../server/lib/net.js';
+import { freePort, waitFor, sleep } from '../../lib/net.js';
 import { changedLines, startStackMosquitto, type StackBroker } from './support/stack-mosquitto.js';
 import { compose } from './support/compose-file.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, openSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BINARIES, ensureBinaries } from '../../server/services/system-packages.js';
-import { freePort, waitFor } from '../../server/lib/net.js';
+import { freePort, waitFor } from '../../lib/net.js';
 import { compose } from './support/compose-file.js';
 
 const MOVED = ['StorageDirectory', 'IndexDirectory', 'HttpPort', 'DicomPort'];

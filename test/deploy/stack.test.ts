@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
 import { InfluxStore } from '../../server/storage/influx.js';
-import { freePort, waitFor } from '../../server/lib/net.js';
+import { freePort, waitFor } from '../../lib/net.js';
 import { compose } from './support/compose-file.js';
 import { startStackMosquitto, type StackBroker } from './support/stack-mosquitto.js';
 

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dimse, { type association } from 'dcmjs-dimse';
 import { cEcho, cFindStudiesOfDay } from '../../collectors/pacs/dimse.js';
-import { freePort } from '../../server/lib/net.js';
+import { freePort } from '../../lib/net.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';

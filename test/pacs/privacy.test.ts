@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { pacsMetricsTopic } from '../../contracts/pacs.js';
 import { loadConfig } from '../../server/config/load.js';
-import { createLogger } from '../../server/lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { startPlatform, type Platform } from '../../server/platform.js';
 import { eventually, tempDir } from '../support/platform.js';
 import { PATIENT_ID, PATIENT_NAME, canaryTarget, startCanaryPacs, type CanaryPacs } from './support.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { wadoRetrieveStudy } from '../../collectors/pacs/wado.js';
 import { DICOMWEB_PLUGIN, startPrivateOrthanc, type PrivateOrthanc } from '../../server/services/private-orthanc.js';
-import { freePort } from '../../server/lib/net.js';
+import { freePort } from '../../lib/net.js';
 import { tempDir } from '../support/platform.js';
 import { dicomDate, makeCanaryStudy } from './fixtures.js';
 

@@ -9,7 +9,7 @@ import { AuthMethods, ErrorBody, type Me, type User } from '../../contracts/inde
 import { claimValues, mapRole, mapSites, mapUsername } from '../../server/auth/oidc-claims.js';
 import { checkOidcSettings, OidcError, OidcLogin } from '../../server/auth/oidc.js';
 import { loadConfig } from '../../server/config/load.js';
-import { createLogger } from '../../server/lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { startTestOp, type TestAccount, type TestOp } from '../support/oidc-provider.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

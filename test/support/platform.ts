@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config/load.js';
-import { createLogger } from '../../server/lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { startPlatform, type Platform } from '../../server/platform.js';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 
 /** Password of the admin every test platform creates at first start (config auth.initialAdminPassword). */
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-1';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { FleetSimulator } from '../../collectors/simulator/publisher.js';
 import { planFaults } from '../../collectors/simulator/scenario.js';
 import { fleetLayout } from '../../collectors/simulator/fleet.js';
-import { createLogger } from '../../server/lib/logger.js';
+import { createLogger } from '../../lib/logger.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let p: TestPlatform;

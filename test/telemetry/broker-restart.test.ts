@@ -2,7 +2,7 @@
 // every message the broker acknowledged to the publisher ends up in InfluxDB.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { startPrivateMosquitto, type PrivateMosquitto } from '../../server/services/private-mosquitto.js';
 import { eventually, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
 import { countPoints, steadyPublisher, storedTimestamps } from './helpers.js';

@@ -1,10 +1,10 @@
-// The collector runs as its own process (collectors/scanner-telemetry/run.ts) against a private Mosquitto
+// The collector runs as its own process (server/telemetry/collector-process.ts) against a private Mosquitto
 // and InfluxDB, is killed with SIGKILL mid-stream and started again: every QoS 1 message the broker
 // accepted is in InfluxDB, exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
 import { startPrivateMosquitto, type PrivateMosquitto } from '../../server/services/private-mosquitto.js';
 import { InfluxStore } from '../../server/storage/influx.js';
@@ -22,7 +22,7 @@ function startCollector(): Promise<ChildProcess> {
     GANTRY_MQTT_URL: mosq.url, GANTRY_INFLUX_URL: influxd.url, GANTRY_DATA_DIR: dataDir,
     GANTRY_MQTT_CLIENT_ID: 'gantry-kill-test', GANTRY_LOG_LEVEL: 'warn', GANTRY_INFLUX_FLUSH_INTERVAL_MS: '50',
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collectors/scanner-telemetry/run.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/telemetry/collector-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('collector ready')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));

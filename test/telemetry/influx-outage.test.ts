@@ -2,7 +2,7 @@
 // the alarm and /health say so, and afterwards every acknowledged point is in InfluxDB exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep } from '../../server/lib/net.js';
+import { sleep } from '../../lib/net.js';
 import { eventually, metricValue, startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { countPoints, steadyPublisher, storedTimestamps } from './helpers.js';
 

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { invalidExamples, renderMqttApiDoc } from '../../collectors/scanner-telemetry/api-doc.js';
+import { invalidExamples, renderMqttApiDoc } from '../../server/telemetry/mqtt-api-doc.js';
 import { parseScannerMessage } from '../../collectors/scanner-telemetry/parse.js';
-import { EXAMPLES } from '../../collectors/scanner-telemetry/api-doc.js';
+import { EXAMPLES } from '../../server/telemetry/mqtt-api-doc.js';
 
 test('docs/mqtt-api.md matches the contracts (run npm run docs:mqtt)', () => {
   assert.equal(readFileSync('docs/mqtt-api.md', 'utf8'), renderMqttApiDoc());

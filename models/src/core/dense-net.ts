@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../server/lib/random.js';
+import { seededRandom } from '../../../lib/random.js';
 import { tf } from '../backend.js';
 
 export interface MlpShape {

@@ -6,7 +6,7 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, openSync, readFileSync, 
 import { join, resolve } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { BINARIES, ensureBinaries } from '../../../server/services/system-packages.js';
-import { freePort, waitFor } from '../../../server/lib/net.js';
+import { freePort, waitFor } from '../../../lib/net.js';
 
 export const DOCKER_MOSQUITTO = resolve('docker/mosquitto');
 export const STACK_ACL = join(DOCKER_MOSQUITTO, 'acl');

@@ -7,7 +7,7 @@ import {
   EventPayload, EventSample, MODALITIES, REJECT_REASONS, REJECT_REASON_DOC, Slug, StatusPayload, StatusSample, TelemetryPayload, TelemetrySample, TOPIC_ROOT,
 } from '../../contracts/index.js';
 import { metricCatalog } from '../../contracts/metric-catalog.js';
-import { ConfigSchema } from '../../server/config/schema.js';
+import { ConfigSchema } from '../config/schema.js';
 
 export function describeType(s: TSchema): string {
   if (s.anyOf) {

@@ -1,9 +1,9 @@
 // Typed in-process event bus. Producers (collectors, rule engine) and consumers (Socket.IO, metrics) meet
 // here without knowing about each other; the map below is the only list of what travels on it.
 import { EventEmitter } from 'node:events';
-import type { Alert, TelemetryReading, RejectReason, StatusChange, ScannerEvent } from '../../contracts/index.js';
-import type { PacsDerived, PacsProbeResult, PacsStorageSample } from '../../contracts/pacs.js';
-import type { AnomalyScore, PacsSignal, Prediction } from '../../contracts/alert-signals.js';
+import type { Alert, TelemetryReading, RejectReason, StatusChange, ScannerEvent } from '../contracts/index.js';
+import type { PacsDerived, PacsProbeResult, PacsStorageSample } from '../contracts/pacs.js';
+import type { AnomalyScore, PacsSignal, Prediction } from '../contracts/alert-signals.js';
 
 export interface BusEvents {
   telemetry: TelemetryReading;

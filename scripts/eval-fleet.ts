@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { initBackend } from '../backend.js';
-import { evaluateFleet } from '../fleet/evaluate.js';
-import { SimulatorScenarioSource } from '../fleet/simulator-source.js';
+import { initBackend } from '../models/src/backend.js';
+import { evaluateFleet } from '../models/src/fleet/evaluate.js';
+import { SimulatorScenarioSource } from './eval/fleet-simulator-source.js';
 
 const { values: a } = parseArgs({
   options: {

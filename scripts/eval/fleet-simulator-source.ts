@@ -1,9 +1,9 @@
-import { fleetLayout } from '../../../collectors/simulator/fleet.js';
-import { FAULTS, FAULT_KINDS } from '../../../collectors/simulator/faults.js';
-import { runScenario } from '../../../collectors/simulator/scenario.js';
-import { metricsFor } from '../../../contracts/metric-catalog.js';
-import type { ScenarioFault } from '../../../contracts/ground-truth.js';
-import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, MetricLimit, MetricTraits } from './scenario.js';
+import { fleetLayout } from '../../collectors/simulator/fleet.js';
+import { FAULTS, FAULT_KINDS } from '../../collectors/simulator/faults.js';
+import { runScenario } from '../../collectors/simulator/scenario.js';
+import { metricsFor } from '../../contracts/metric-catalog.js';
+import type { ScenarioFault } from '../../contracts/ground-truth.js';
+import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, MetricLimit, MetricTraits } from '../../models/src/fleet/scenario.js';
 
 const DAY = 86_400_000;
 

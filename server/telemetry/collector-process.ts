@@ -3,11 +3,11 @@
 // kill-and-restart durability test and by the ingest benchmark. Needs mqtt.url and influx.url.
 import { resolve } from 'node:path';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../../server/config/load.js';
-import { EventBus } from '../../server/lib/event-bus.js';
-import { createLogger } from '../../server/lib/logger.js';
-import { InfluxStore } from '../../server/storage/influx.js';
-import { startIngest } from '../../server/telemetry/ingest.js';
+import { loadConfig } from '../config/load.js';
+import { EventBus } from '../../lib/event-bus.js';
+import { createLogger } from '../../lib/logger.js';
+import { InfluxStore } from '../storage/influx.js';
+import { startIngest } from './ingest.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,7 +1,7 @@
 // Authentication and authorisation contracts: roles, the signed-in identity, users and machine API tokens.
 // The web data layer imports these too (login form, GET /api/me), so the shapes exist once.
 import { Type, type Static } from '@sinclair/typebox';
-import { Slug } from './common.js';
+import { Slug, USERNAME_PATTERN } from './common.js';
 
 /** admin: everything; biomed: scanners and their alerts; it: PACS and infrastructure alerts;
  *  manager: reports, read-only; viewer: read-only dashboards. */
@@ -10,13 +10,30 @@ export const Role = Type.Union(
   { description: 'role of a user or API token' },
 );
 export type Role = Static<typeof Role>;
-export const ROLES: readonly Role[] = ['admin', 'biomed', 'it', 'manager', 'viewer'];
+export const ROLES = ['admin', 'biomed', 'it', 'manager', 'viewer'] as const satisfies readonly Role[];
+
+/**
+ * Who may do what, named once: routes, socket events and the web's navigation all take their role lists
+ * from here, so a role added or a duty moved changes one line.
+ */
+export const AUDIENCE = {
+  /** Every signed-in role: dashboards, alerts and history, read-only. */
+  everyone: ROLES,
+  /** Acts on alerts (acknowledge, silence, plan maintenance) and reads dead letters. */
+  responders: ['admin', 'biomed', 'it'],
+  /** PACS and infrastructure. */
+  infrastructure: ['admin', 'it'],
+  /** Downtime reports and what-if analyses. */
+  managers: ['admin', 'manager'],
+  /** Users, tokens, devices, rules, the registry and the audit log. */
+  admins: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
 
 /** What an API token may do on top of its role: read (GET), write (other methods), metrics (GET /metrics). */
 export const TokenScope = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('metrics')]);
 export type TokenScope = Static<typeof TokenScope>;
 
-export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._@-]{0,63}$', description: 'lowercase login name' });
+export const Username = Type.String({ pattern: USERNAME_PATTERN, description: 'lowercase login name' });
 export const Password = Type.String({ minLength: 12, maxLength: 256, description: 'at least 12 characters' });
 
 export const Me = Type.Object({

@@ -3,7 +3,14 @@
 // cardinality grow without bound.
 import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 
-export const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lowercase id: a-z, 0-9, - and _' });
+/** The id convention (sites, scanners, PACS, tiers): defined once, as a schema pattern and as a RegExp. */
+export const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
+export const SLUG_RE = new RegExp(SLUG_PATTERN);
+export const Slug = Type.String({ pattern: SLUG_PATTERN, description: 'lowercase id: a-z, 0-9, - and _' });
+
+/** Login names also allow `.` and `@` (IdP user names are often e-mail addresses). */
+export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._@-]{0,63}$';
+export const USERNAME_RE = new RegExp(USERNAME_PATTERN);
 
 export const Modality = Type.Union(
   [Type.Literal('mri'), Type.Literal('ct'), Type.Literal('petct'), Type.Literal('xray'), Type.Literal('us')],

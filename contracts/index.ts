@@ -14,3 +14,4 @@ export * from './downtime.js';
 export * from './whatif.js';
 
 export * from './model-series.js';
+export * from './units.js';

@@ -2,7 +2,7 @@
 // over Socket.IO and in the MQTT payload an edge agent pushes to gantry/v1/{site}/pacs/{pacsId}/metrics.
 // Nothing here can carry a patient attribute: only ids from configuration, timings, counts and codes.
 import { Type, type Static } from '@sinclair/typebox';
-import { Slug, Timestamp } from './common.js';
+import { Slug, SLUG_RE, Timestamp } from './common.js';
 import { TOPIC_ROOT } from './topics.js';
 
 export const PacsProbeKind = Type.Union([Type.Literal('echo'), Type.Literal('find'), Type.Literal('retrieve')]);
@@ -143,7 +143,6 @@ export const PacsDerived = Type.Object({
 export type PacsDerived = Static<typeof PacsDerived>;
 
 export interface PacsTopic { site: string; pacsId: string }
-const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export function pacsMetricsTopic(t: PacsTopic): string {
   return `${TOPIC_ROOT}/${t.site}/pacs/${t.pacsId}/metrics`;
@@ -159,8 +158,8 @@ export function parsePacsTopic(topic: string): PacsTopic | { error: string } {
   }
   const site = parts[2] as string;
   const pacsId = parts[4] as string;
-  if (!SLUG.test(site)) return { error: `site "${site}" is not a lowercase id` };
-  if (!SLUG.test(pacsId)) return { error: `pacs id "${pacsId}" is not a lowercase id` };
+  if (!SLUG_RE.test(site)) return { error: `site "${site}" is not a lowercase id` };
+  if (!SLUG_RE.test(pacsId)) return { error: `pacs id "${pacsId}" is not a lowercase id` };
   return { site, pacsId };
 }
 

@@ -10,11 +10,14 @@
 import type { Alert } from './alerts.js';
 import type { TelemetryReading } from './telemetry.js';
 import type { PacsDerived, PacsProbeResult, PacsStorageSample } from './pacs.js';
+import { AUDIENCE } from './auth.js';
+import { SLUG_PATTERN } from './common.js';
 import type { AnomalyScore, Prediction } from './alert-signals.js';
 
 /** 'fleet' (everything the user may see), 'site:<siteId>' or 'scanner:<scannerId>'. */
 export type Room = 'fleet' | `site:${string}` | `scanner:${string}`;
-export const ROOM_PATTERN = /^(fleet|site:[a-z0-9][a-z0-9_-]{0,63}|scanner:[a-z0-9][a-z0-9_-]{0,63})$/;
+const SLUG_BODY = SLUG_PATTERN.slice(1, -1);
+export const ROOM_PATTERN = new RegExp(`^(fleet|site:${SLUG_BODY}|scanner:${SLUG_BODY})$`);
 
 export interface SocketAuth { token?: string; rooms?: Room[]; batch?: boolean }
 
@@ -45,19 +48,19 @@ export interface ClientToServerEvents {
 
 /** Which roles may receive each server event and send each client event (every role may watch). */
 export const SOCKET_EVENT_ROLES = {
-  telemetry: ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  alert: ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  'alerts:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  'telemetry:snapshot': ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  anomaly: ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  prediction: ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  'telemetry:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  'anomaly:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  'prediction:batch': ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  telemetry: AUDIENCE.everyone,
+  alert: AUDIENCE.everyone,
+  'alerts:snapshot': AUDIENCE.everyone,
+  'telemetry:snapshot': AUDIENCE.everyone,
+  anomaly: AUDIENCE.everyone,
+  prediction: AUDIENCE.everyone,
+  'telemetry:batch': AUDIENCE.everyone,
+  'anomaly:batch': AUDIENCE.everyone,
+  'prediction:batch': AUDIENCE.everyone,
   // PACS health is IT's domain (and admins'); biomedical engineers and managers do not get the stream.
-  'pacs:probe': ['admin', 'it'],
-  'pacs:storage': ['admin', 'it'],
-  'pacs:derived': ['admin', 'it'],
-  subscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
-  unsubscribe: ['admin', 'biomed', 'it', 'manager', 'viewer'],
+  'pacs:probe': AUDIENCE.infrastructure,
+  'pacs:storage': AUDIENCE.infrastructure,
+  'pacs:derived': AUDIENCE.infrastructure,
+  subscribe: AUDIENCE.everyone,
+  unsubscribe: AUDIENCE.everyone,
 } as const satisfies Record<keyof ServerToClientEvents | keyof ClientToServerEvents, readonly string[]>;

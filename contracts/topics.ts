@@ -1,7 +1,7 @@
 // Topic layout of the MQTT API. Kept beside the payload schemas so publishers (simulator, gateways, docs)
 // and the collector cannot disagree on it.
 import type { Modality } from './common.js';
-import { MODALITIES } from './common.js';
+import { MODALITIES, SLUG_RE } from './common.js';
 
 export const TOPIC_ROOT = 'gantry/v1';
 export type ScannerChannel = 'telemetry' | 'status' | 'event';
@@ -13,7 +13,6 @@ export interface ScannerTopic {
   channel: ScannerChannel;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const CHANNELS: readonly ScannerChannel[] = ['telemetry', 'status', 'event'];
 
 export function scannerTopic(t: Omit<ScannerTopic, 'channel'>, channel: ScannerChannel): string {
@@ -32,9 +31,9 @@ export function parseScannerTopic(topic: string): ScannerTopic | { error: string
     return { error: `topic must be ${TOPIC_ROOT}/{site}/{modality}/{scannerId}/{channel}` };
   }
   const [, , site, modality, scannerId, channel] = parts as [string, string, string, string, string, string];
-  if (!SLUG.test(site)) return { error: `site "${site}" is not a lowercase id` };
+  if (!SLUG_RE.test(site)) return { error: `site "${site}" is not a lowercase id` };
   if (!(MODALITIES as readonly string[]).includes(modality)) return { error: `modality "${modality}" is not one of ${MODALITIES.join(', ')}` };
-  if (!SLUG.test(scannerId)) return { error: `scanner id "${scannerId}" is not a lowercase id` };
+  if (!SLUG_RE.test(scannerId)) return { error: `scanner id "${scannerId}" is not a lowercase id` };
   if (!(CHANNELS as readonly string[]).includes(channel)) return { error: `channel "${channel}" is not one of ${CHANNELS.join(', ')}` };
   return { site, modality: modality as Modality, scannerId, channel: channel as ScannerChannel };
 }

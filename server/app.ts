@@ -38,6 +38,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import type { DeadLetterReader } from './telemetry/dead-letters.js';
 import { alertRoutes, type AlertingApi } from './routes/alerts.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
+import { WEB_ROUTES } from '../contracts/web-routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -71,7 +72,7 @@ function createFastify(config: Readonly<Config>, log: Logger) {
 }
 
 /** Client-side routes of web/src/app.tsx. */
-const SPA_PATHS = ['/login', '/alerts', '/pacs', '/downtime', '/scanners/:scannerId'];
+const SPA_PATHS = Object.values(WEB_ROUTES).filter((p) => p !== WEB_ROUTES.fleet);
 
 export type GantryFastify = ReturnType<typeof createFastify>;
 export interface GantryApp { app: GantryFastify; io: GantryIo; routes: RouteEntry[] }

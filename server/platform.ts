@@ -8,6 +8,7 @@ import type { FleetSimulator } from '../collectors/simulator/publisher.js';
 import { runSimulatedFleet } from '../collectors/simulator/backfilled-fleet.js';
 import type { Config } from './config/schema.js';
 import { EventBus } from '../lib/event-bus.js';
+import { instrumentBus } from './telemetry/bus-metrics.js';
 import type { Logger } from '../lib/logger.js';
 import { startPrivateInfluxd, type PrivateInfluxd } from './services/private-influxd.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './services/embedded-broker.js';
@@ -78,6 +79,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     const bus = new EventBus();
+    instrumentBus(bus, registry, log.child({ module: 'event-bus' }));
     // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
     const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
       : broker ? access.mqttDevices.internal : {};

@@ -11,14 +11,14 @@ import type { Collector } from '../types.js';
 import { cEcho, cFindStudiesOfDay, cGetStudy, type DimseEndpoint, type DimseOutcome } from './dimse.js';
 import { folderBytes, orthancStatistics, scrapePrometheus, statfsUsage } from './passive.js';
 import { wadoRetrieveStudy } from './wado.js';
+import { DAY } from '../../contracts/units.js';
 
-const DAY_MS = 86_400_000;
 const DEFAULT_PASSIVE_MS = 60_000;
 
 export function ageBucketOf(studyDate: string | undefined, now: number): StudyAgeBucket {
   if (!studyDate || !/^\d{8}$/.test(studyDate)) return 'unknown';
   const t = Date.UTC(Number(studyDate.slice(0, 4)), Number(studyDate.slice(4, 6)) - 1, Number(studyDate.slice(6, 8)));
-  const days = (now - t) / DAY_MS;
+  const days = (now - t) / DAY;
   if (days < 7) return 'lt_7d';
   if (days < 90) return 'lt_90d';
   if (days < 365) return 'lt_1y';

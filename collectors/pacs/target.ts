@@ -1,6 +1,7 @@
 // The configuration of one PACS Gantry probes (config.pacs.targets[]). It lives beside the collector that
 // reads it; server/config/schema.ts imports it into the one config schema (collectors never import server).
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Slug } from '../../contracts/common.js';
 import { StudyAgeBucket } from '../../contracts/pacs.js';
 
 const Probe = <T extends TProperties>(intervalMs: number, timeoutMs: number, what: string, extra: T) => Type.Object({
@@ -10,7 +11,7 @@ const Probe = <T extends TProperties>(intervalMs: number, timeoutMs: number, wha
   timeoutMs: Type.Integer({ minimum: 100, default: timeoutMs, description: `A ${what} probe that takes longer fails with cause "timeout".` }),
 }, { default: {}, additionalProperties: false });
 
-const PacsSlug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' });
+const PacsSlug = Slug;
 const AeTitle = Type.String({ pattern: '^[ -~]{1,16}$' });
 
 /** One PACS Gantry probes (config.pacs.targets[]). */

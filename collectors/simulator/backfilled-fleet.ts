@@ -7,9 +7,8 @@ import { fleetLayout, type ScannerSpec } from './fleet.js';
 import { FleetSimulator, type SimulatorOptions } from './publisher.js';
 import { seededRandom } from '../../lib/random.js';
 import type { PlannedFault } from './scenario.js';
+import { DAY, HOUR } from '../../contracts/units.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 export interface FleetRunOptions extends Omit<SimulatorOptions, 'faults'> {
   backfillDays: number;

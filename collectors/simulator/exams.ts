@@ -3,10 +3,10 @@
 // minute and a live run at 10 Hz see the same exams.
 import type { Modality } from '../../contracts/index.js';
 import { seededRandom } from '../../lib/random.js';
+import { DAY } from '../../contracts/units.js';
 
 export interface Exam { start: number; end: number; intensity: number; examType: string }
 
-const DAY = 86400000;
 // [min, max] exam minutes, gap minutes, exam types
 const PROFILE: Record<Modality, { len: [number, number]; gap: [number, number]; types: string[] }> = {
   mri: { len: [20, 50], gap: [5, 25], types: ['brain', 'spine', 'knee', 'cardiac', 'abdomen'] },

@@ -8,8 +8,8 @@ import { GroundTruth, Scenario, type GroundTruthFault } from '../../contracts/gr
 import { FAULTS, FAULT_KINDS, type FaultKind } from './faults.js';
 import { fleetLayout, SimulatedScanner, type ScannerSpec } from './fleet.js';
 import { seededRandom } from '../../lib/random.js';
+import { HOUR } from '../../contracts/units.js';
 
-const HOUR = 3600000;
 
 export interface PlannedFault { scannerId: string; kind: FaultKind; onsetMs: number; failureMs: number; repairMs?: number }
 

@@ -1,5 +1,5 @@
 // Debian's Chromium driven by playwright-core (Playwright's own browser download cannot work here). The
-// flags keep Chromium from calling out to a network that is closed (see shared/PLATFORM-NOTES.md).
+// flags keep Chromium from calling out to a network that is closed (see docs/platform.md).
 import { chromium, type Browser } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { BINARIES, ensureBinaries } from '../../server/services/system-packages.js';

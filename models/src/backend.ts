@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+import { MODEL_BACKENDS, type ModelBackend } from '../../contracts/model-backend.js';
+
+export type BackendName = ModelBackend;
 
 let active: Promise<BackendName> | null = null;
 let resolvedName: BackendName | null = null;
@@ -27,7 +29,7 @@ async function trySet(name: 'wasm' | 'cpu'): Promise<boolean> {
 }
 
 async function pick(preferred: BackendName | undefined): Promise<BackendName> {
-  const order: BackendName[] = preferred ? [preferred, 'tensorflow', 'wasm', 'cpu'] : ['tensorflow', 'wasm', 'cpu'];
+  const order: BackendName[] = preferred ? [preferred, ...MODEL_BACKENDS] : [...MODEL_BACKENDS];
   for (const name of order) {
     const ok = name === 'tensorflow' ? await tryNative() : await trySet(name);
     if (ok) {

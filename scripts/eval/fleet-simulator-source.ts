@@ -4,8 +4,8 @@ import { runScenario } from '../../collectors/simulator/scenario.js';
 import { metricsFor } from '../../contracts/metric-catalog.js';
 import type { ScenarioFault } from '../../contracts/ground-truth.js';
 import type { FleetScenario, FleetScenarioOptions, FleetScenarioSource, FleetSample, MetricLimit, MetricTraits } from '../../models/src/fleet/scenario.js';
+import { DAY } from '../../contracts/units.js';
 
-const DAY = 86_400_000;
 
 function limitsFor(modality: Parameters<typeof metricsFor>[0]): MetricLimit[] {
   const out: MetricLimit[] = [];

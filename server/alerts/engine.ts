@@ -6,6 +6,7 @@ import type { AnomalyScore, PacsSignal, Prediction } from '../../contracts/alert
 import { findMetric } from '../../contracts/metric-catalog.js';
 import type { Modality, Severity } from '../../contracts/common.js';
 import type { TelemetryReading } from '../../contracts/telemetry.js';
+import { DAY, HOUR, MINUTE, SECOND, formatDuration } from '../../contracts/units.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { toMs } from './duration.js';
 import { effective, inScope, judge, NofM, RateWindow, type Target } from './conditions.js';
@@ -59,10 +60,10 @@ export class AlertEngine {
 
   subscribe(bus: EventBus): () => void {
     const offs = [
-      bus.on('telemetry', (r) => this.onTelemetry(r)),
-      bus.on('anomaly', (e) => this.onAnomaly(e)),
-      bus.on('prediction', (e) => this.onPrediction(e)),
-      bus.on('pacs', (e) => this.onPacs(e)),
+      bus.on('telemetry', (r) => this.onTelemetry(r), 'alerts'),
+      bus.on('anomaly', (e) => this.onAnomaly(e), 'alerts'),
+      bus.on('prediction', (e) => this.onPrediction(e), 'alerts'),
+      bus.on('pacs', (e) => this.onPacs(e), 'alerts'),
     ];
     return () => { for (const off of offs) off(); };
   }
@@ -133,7 +134,7 @@ export class AlertEngine {
       const label = findMetric(e.modality, e.metric)?.label ?? e.metric;
       if (e.etaMs !== null && e.etaMs <= horizon) {
         this.book.raise(this.raiseFor(rule, target, e.metric, e.etaMs, horizon, rule.severity ?? 'warning',
-          `${rule.title ?? `${label} forecast`}: limit reached in ${human(e.etaMs)} (horizon ${human(horizon)}) on ${e.scannerId} (${e.site})`, pred), now);
+          `${rule.title ?? `${label} forecast`}: limit reached in ${formatDuration(e.etaMs)} (horizon ${formatDuration(horizon)}) on ${e.scannerId} (${e.site})`, pred), now);
       } else if (e.etaMs === null || e.etaMs > toMs(rule.recoverHorizon, horizon * 1.2)) {
         this.book.clear(id, e.etaMs ?? -1, `${rule.title ?? `${label} forecast`}: no longer within the horizon on ${e.scannerId} (${e.site})`, now);
       } else this.book.hold(id, now);
@@ -152,7 +153,7 @@ export class AlertEngine {
         const silentMs = now - seen.at;
         if (silentMs > limitMs) {
           this.book.raise(this.raiseFor(rule, seen.target, 'nodata', silentMs / 1000, limitMs / 1000, rule.severity ?? 'warning',
-            `${rule.title ?? 'No data'}: ${seen.target.scannerId} (${seen.target.site}) has not reported for ${human(silentMs)} (${rule.intervals} intervals)`), now);
+            `${rule.title ?? 'No data'}: ${seen.target.scannerId} (${seen.target.site}) has not reported for ${formatDuration(silentMs)} (${rule.intervals} intervals)`), now);
         }
       }
     }
@@ -211,14 +212,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value); else map.set(key, [value]);
 }
 
-function human(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
-  return `${Math.round(ms / 86_400_000)} d`;
-}
 
 function perLabel(ms: number): string {
-  return ms === 86_400_000 ? 'day' : ms === 3_600_000 ? 'h' : ms === 60_000 ? 'min' : ms === 1000 ? 's' : human(ms);
+  return ms === DAY ? 'day' : ms === HOUR ? 'h' : ms === MINUTE ? 'min' : ms === SECOND ? 's' : formatDuration(ms);
 }

@@ -8,6 +8,7 @@ import type { Role, TokenScope } from '../../contracts/index.js';
 import type { AuthStore } from './auth-store.js';
 import { HttpError } from '../lib/http-error.js';
 import type { Principal } from './principal.js';
+import { AUDIENCE } from '../../contracts/auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,7 +29,7 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'gantry_session';
-export const ANY_ROLE: readonly Role[] = ['admin', 'biomed', 'it', 'manager', 'viewer'];
+export const ANY_ROLE: readonly Role[] = AUDIENCE.everyone;
 
 export { HttpError };
 

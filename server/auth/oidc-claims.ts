@@ -1,7 +1,7 @@
 // Turns the claims of a validated ID token (plus userinfo) into a Gantry identity: login name, role and
 // sites. Pure functions, so the mapping rules are read and tested in one place.
 import { createHash } from 'node:crypto';
-import type { Role } from '../../contracts/index.js';
+import { SLUG_RE, USERNAME_RE, type Role } from '../../contracts/index.js';
 
 export interface ClaimSettings {
   usernameClaim: string;
@@ -10,8 +10,6 @@ export interface ClaimSettings {
   sitesClaim: string;
 }
 
-const USERNAME_RE = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
-const SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** A claim by its exact name first (Microsoft claim names are URLs with dots), else as a dotted path
  *  (Keycloak's realm_access.roles). */

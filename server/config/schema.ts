@@ -1,6 +1,7 @@
 // The single configuration schema. Every key has a default and a description; docs/configuration.md is
 // generated from this file (npm run docs:config) and a test fails when the two disagree.
 import { Type, type Static } from '@sinclair/typebox';
+import { ModelBackendSetting } from '../../contracts/model-backend.js';
 import { PacsTarget } from '../../collectors/pacs/target.js';
 import { Role } from '../../contracts/auth.js';
 
@@ -198,7 +199,7 @@ export const ConfigSchema = Type.Object(
     models: Type.Object(
       {
         enabled: Type.Boolean({ default: true, description: 'Score live telemetry with the anomaly detector and forecast time to failure (in a worker thread).' }),
-        backend: Type.Union([Type.Literal('auto'), Type.Literal('tensorflow'), Type.Literal('wasm'), Type.Literal('cpu')], { default: 'auto', description: 'TensorFlow.js backend: auto = tfjs-node if installed, else wasm, else cpu.' }),
+        backend: Type.Union(ModelBackendSetting.anyOf, { default: 'auto', description: 'TensorFlow.js backend: auto = tfjs-node if installed, else wasm, else cpu.' }),
         artifactsDir: Type.String({ default: 'models/artifacts', description: 'Folder of versioned model artifacts (npm run train writes there).' }),
         anomalyArtifact: Type.String({ default: '', description: 'Name of a trained detector artifact per modality, as "<name>-<modality>" folders; empty: each scanner warms up and fits its own detector online.' }),
         batchMs: Type.Integer({ minimum: 10, default: 200, description: 'Readings are sent to the scoring worker in batches this often.' }),

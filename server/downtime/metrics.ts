@@ -2,8 +2,8 @@
 // turned into availability, MTBF, MTTR and cost only at the end (so a group's MTBF is pooled, not an average
 // of averages). Definitions are in docs/downtime.md and contracts/downtime.ts.
 import type { DowntimeFigures, TimelineState, StateInterval } from '../../contracts/downtime.js';
+import { HOUR } from '../../contracts/units.js';
 
-const HOUR = 3_600_000;
 
 export interface Tally {
   scanners: number;

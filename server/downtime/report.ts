@@ -3,6 +3,7 @@
 import type { DowntimeGroup, DowntimePeriod, DowntimeReport, DowntimeGroupBy, StateInterval } from '../../contracts/downtime.js';
 import type { Modality } from '../../contracts/common.js';
 import { addTally, emptyTally, figures, tallyScanner, type Tally } from './metrics.js';
+import { DAY } from '../../contracts/units.js';
 
 export interface ScannerHistory {
   scannerId: string;
@@ -21,7 +22,6 @@ export interface ReportOptions {
   costPerHourUsd: Readonly<Record<Modality, number>>;
 }
 
-const DAY = 86_400_000;
 export const UNKNOWN_VENDOR = 'unknown';
 
 function groupKey(s: ScannerHistory, by: DowntimeGroupBy): string {

@@ -5,6 +5,8 @@ import type { DowntimeQuery, DowntimeReport, ScannerTimeline, TimelineQuery } fr
 import { buildReport, UNKNOWN_VENDOR, type ScannerHistory } from './report.js';
 import { noWindows, type Scope, type StatusHistorySource, type WindowSource } from './sources.js';
 import { computeTimeline } from './timeline.js';
+import { DAY } from '../../contracts/units.js';
+import { HttpError } from '../lib/http-error.js';
 
 export interface DowntimeSettings {
   costPerHourUsd: Readonly<Record<Modality, number>>;
@@ -22,11 +24,9 @@ export interface DowntimeDeps {
   now?: () => number;
 }
 
-const DAY = 86_400_000;
 
-export class BadRequestError extends Error {
-  readonly statusCode = 400;
-  override readonly name = 'Bad Request';
+export class BadRequestError extends HttpError {
+  constructor(message: string) { super(400, message); }
 }
 
 /** Epoch ms or an RFC 3339 / plain date string. */

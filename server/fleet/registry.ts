@@ -44,7 +44,7 @@ export class FleetRegistry {
       if (u) { u.lastSeen = Math.max(u.lastSeen, r.ts); u.messages++; u.site = r.site; u.modality = r.modality; return; }
       if (this.unknown.size >= MAX_UNREGISTERED) return;
       this.unknown.set(r.scannerId, { scannerId: r.scannerId, site: r.site, modality: r.modality, firstSeen: r.ts, lastSeen: r.ts, messages: 1 });
-    });
+    }, 'fleet-registry');
   }
 
   stop(): void { this.off?.(); }

@@ -54,7 +54,7 @@ export class LiveScoring {
     this.deps.log.info({ backend }, 'model scoring worker ready');
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (err) => this.deps.log.error({ err: err.message }, 'model scoring worker failed; live scores stop'));
-    this.off = this.deps.bus.on('telemetry', (r) => { this.buffer.push(r); });
+    this.off = this.deps.bus.on('telemetry', (r) => { this.buffer.push(r); }, 'model-scoring');
     this.timer = setInterval(() => this.flush(), this.deps.batchMs);
     this.timer.unref();
   }

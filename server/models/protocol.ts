@@ -1,10 +1,11 @@
 // Messages between the live scoring service (main thread) and its worker. Payloads are contract types;
 // only the envelope is defined here.
+import type { ModelBackendSetting } from '../../contracts/model-backend.js';
 import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
 import type { TelemetryReading } from '../../contracts/index.js';
 
 export interface ScoringSettings {
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: ModelBackendSetting;
   artifactsDir: string;
   anomalyArtifact: string;
   forecastEveryMs: number;

@@ -2,8 +2,8 @@
 // window. The band comes from the slope's standard error (95 %, normal approximation): the low bound of
 // days-to-full assumes the fast end of the growth estimate, the high bound the slow end (null = never full).
 import type { PacsTierForecast } from '../../contracts/pacs.js';
+import { DAY } from '../../contracts/units.js';
 
-const DAY_MS = 86_400_000;
 const Z95 = 1.96;
 
 export interface UsageSample { ts: number; usedBytes: number }
@@ -33,8 +33,8 @@ export function forecastTier(tier: string, samples: readonly UsageSample[], capa
   const used = last?.usedBytes ?? 0;
   const cap = capacityBytes ?? null;
   const fit = fitLine(samples);
-  const perDay = fit ? fit.slopePerMs * DAY_MS : null;
-  const seDay = fit ? fit.slopeSe * DAY_MS : 0;
+  const perDay = fit ? fit.slopePerMs * DAY : null;
+  const seDay = fit ? fit.slopeSe * DAY : 0;
   const free = cap === null ? null : cap - used;
   return {
     tier,

@@ -167,7 +167,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
       const t = batchers.get(id)?.target ?? targets.get(id);
       if (t) coalescer.push(t, r);
     });
-  });
+  }, 'sockets');
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
   // Model output follows the scanner's rooms; volatile, like telemetry: a late score is worth less than none.
   const offAnomaly = deps.bus.on('anomaly', (x) => {

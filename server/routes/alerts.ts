@@ -6,13 +6,14 @@ import { AckRequest, Alert, AlertDetail, AlertQuery, ErrorBody } from '../../con
 import { RulesResponse, RuleView, type AudienceRole } from '../../contracts/alert-rules.js';
 import { MaintenanceInput, MaintenanceWindow, Silence, SilenceInput } from '../../contracts/alert-silences.js';
 import type { AlertingService } from '../alerts/service.js';
+import { AUDIENCE } from '../../contracts/auth.js';
 
 export type AlertingApi = Pick<AlertingService, 'list' | 'get' | 'deliveries' | 'acknowledge' | 'addSilence' | 'removeSilence' | 'addWindow' | 'removeWindow' | 'rules' | 'upsertRule' | 'suppressions'>;
 export interface AlertRouteDeps { alerting: AlertingApi }
 
-const READ: readonly AudienceRole[] = ['admin', 'biomed', 'it', 'manager', 'viewer'];
-const RESPOND: readonly AudienceRole[] = ['admin', 'biomed', 'it'];
-const PLAN: readonly AudienceRole[] = ['admin', 'biomed', 'it'];
+const READ: readonly AudienceRole[] = AUDIENCE.everyone;
+const RESPOND: readonly AudienceRole[] = AUDIENCE.responders;
+const PLAN: readonly AudienceRole[] = AUDIENCE.responders;
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 const OPEN = ['pending', 'firing', 'acknowledged'];
 const errors = { '4xx': ErrorBody };
@@ -61,7 +62,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRouteDeps> = async (app
 
   app.get('/api/alerts/rules', { config: { roles: READ }, schema: { response: { 200: RulesResponse } } }, async () => alerting.rules());
 
-  app.put('/api/alerts/rules/:id', { config: { roles: ['admin'] }, schema: { params: Id, body: Type.Unknown(), response: { 200: RuleView, ...errors } } }, async (req, reply) => {
+  app.put('/api/alerts/rules/:id', { config: { roles: AUDIENCE.admins }, schema: { params: Id, body: Type.Unknown(), response: { 200: RuleView, ...errors } } }, async (req, reply) => {
     const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'body must be a rule object' });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { ChangePasswordRequest, ErrorBody, LoginRequest, Me, Ok } from '../../contracts/index.js';
+import { ChangePasswordRequest, ErrorBody, LoginRequest, Me, Ok, Username } from '../../contracts/index.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import { ANY_ROLE, HttpError, SESSION_COOKIE } from '../auth/guard.js';
 import type { Principal } from '../auth/principal.js';
@@ -60,4 +60,4 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
   });
 };
 
-export const UsernameParams = Type.Object({ username: Type.String({ pattern: '^[a-z0-9][a-z0-9._@-]{0,63}$' }) });
+export const UsernameParams = Type.Object({ username: Username });

@@ -7,12 +7,14 @@ import { DowntimeQuery, DowntimeReport, ScannerTimeline, TimelineQuery } from '.
 import type { DowntimeService } from '../downtime/service.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import { reportCsv } from '../downtime/csv.js';
+import { AUDIENCE } from '../../contracts/auth.js';
+import { HttpError } from '../lib/http-error.js';
 
 export interface DowntimeRouteDeps { downtime: DowntimeService }
 
-const roles = ['admin', 'manager'] as const;
+const roles = AUDIENCE.managers;
 // One scanner's state timeline is operational data the scanner page shows to everyone who may see the scanner.
-const TIMELINE_ROLES = ['admin', 'biomed', 'it', 'manager', 'viewer'] as const;
+const TIMELINE_ROLES = AUDIENCE.everyone;
 const tags = ['downtime'];
 const errors = { 400: ErrorBody, 404: ErrorBody };
 export const CsvQuery = Type.Composite([
@@ -41,11 +43,11 @@ export const downtimeRoutes: FastifyPluginAsyncTypebox<DowntimeRouteDeps> = asyn
   app.get('/api/downtime/timeline', {
     config: { roles: TIMELINE_ROLES },
     schema: { tags, summary: 'State timeline of one scanner (up, degraded, down, maintenance, unknown)', querystring: TimelineQuery, response: { 200: ScannerTimeline, ...errors } },
-  }, async (req, reply) => {
+  }, async (req) => {
     const timeline = await deps.downtime.timeline(req.query);
     const p = req.principal as Principal;
     if (!timeline || (p.sites && (!timeline.site || !canSeeSite(p, timeline.site)))) {
-      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no status history for scanner ${req.query.scannerId}` });
+      throw new HttpError(404, `no status history for scanner ${req.query.scannerId}`);
     }
     return timeline;
   });

@@ -5,10 +5,11 @@ import { ErrorBody, FleetQuery, IdParams, Ok, Page, PageQuery, Scanner, ScannerU
 import { ANY_ROLE, HttpError } from '../auth/guard.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { FleetRegistry } from '../fleet/registry.js';
+import { AUDIENCE } from '../../contracts/auth.js';
 
 export interface FleetRouteDeps { fleet: FleetRegistry }
 
-const ADMIN = ['admin'] as const;
+const ADMIN = AUDIENCE.admins;
 const errors = { '4xx': ErrorBody };
 const tags = ['fleet'];
 

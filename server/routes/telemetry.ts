@@ -7,6 +7,7 @@ import type { FleetRegistry } from '../fleet/registry.js';
 import { rollupRange, type RollupSettings } from '../telemetry/rollups.js';
 import { buildSeriesQuery, chooseStepMs, parseSeries, planSegments } from '../series/series-query.js';
 import type { InfluxStore } from '../storage/influx.js';
+import { AUDIENCE } from '../../contracts/auth.js';
 
 export interface TelemetryRouteDeps {
   influx: InfluxStore;
@@ -46,7 +47,7 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
     });
 
   app.post('/api/telemetry/rollup', {
-    config: { roles: ['admin'] },
+    config: { roles: AUDIENCE.admins },
     schema: { tags, summary: 'Recompute the hourly rollup for a range (after late data, e.g. a long outage replayed)', body: RollupBackfillRequest, response: { 200: Ok, ...errors } },
   }, async (req) => {
     if (!deps.rollup) throw new HttpError(409, 'rollups are off (influx.rollups = false)', 'rollup_off');

@@ -10,10 +10,11 @@ import { HttpError } from '../auth/guard.js';
 import type { MqttDevices } from '../auth/mqtt-devices.js';
 import type { Principal } from '../auth/principal.js';
 import { UsernameParams } from './auth.js';
+import { AUDIENCE } from '../../contracts/auth.js';
 
 export interface UserRouteDeps { auth: AuthStore; devices: MqttDevices | undefined }
 
-const ADMIN = ['admin'] as const;
+const ADMIN = AUDIENCE.admins;
 const errors = { '4xx': ErrorBody };
 const TokenParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{12}$' }) });
 

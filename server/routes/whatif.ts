@@ -5,10 +5,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, Slug } from '../../contracts/common.js';
 import { SiteModel, WhatIfRequest, WhatIfResult } from '../../contracts/whatif.js';
 import type { WhatIfService } from '../whatif/service.js';
+import { AUDIENCE } from '../../contracts/auth.js';
 
 export interface WhatIfRouteDeps { whatif: WhatIfService }
 
-const roles = ['admin', 'manager'] as const;
+const roles = AUDIENCE.managers;
 const tags = ['what-if'];
 const errors = { 400: ErrorBody, 404: ErrorBody };
 

@@ -5,10 +5,10 @@
 import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { ensureRollups, rollupRange, type RollupSettings } from '../telemetry/rollups.js';
+import { HOUR } from '../../contracts/units.js';
 
 export const ROLLUP_RP = 'rollup_1h';
 export const ROLLUP_MEASUREMENT = 'telemetry';
-export const HOUR_MS = 3_600_000;
 
 /** Sets up the rollups when enabled; when its continuous queries are new (first start on existing data),
  *  rolls up the raw data already there in the background. Returns whether series queries may read them. */

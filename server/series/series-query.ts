@@ -6,7 +6,8 @@
 // parts are merged by sum and count, so means stay exact.
 import type { SeriesPoint, SeriesResponse } from '../../contracts/index.js';
 import { influxIdent, influxString, type QuerySeries } from '../storage/influx.js';
-import { HOUR_MS, ROLLUP_MEASUREMENT, ROLLUP_RP } from './rollup.js';
+import { HOUR } from '../../contracts/units.js';
+import { ROLLUP_MEASUREMENT, ROLLUP_RP } from './rollup.js';
 
 const S = 1000, M = 60 * S, H = 60 * M, D = 24 * H;
 export const NICE_STEPS_MS: readonly number[] = [
@@ -41,9 +42,9 @@ export interface Segment { source: 'raw' | 'rollup'; from: number; to: number }
 
 /** Splits [from, to) into raw edges and a rollup middle, when the step is whole hours. */
 export function planSegments(from: number, to: number, stepMs: number, now: number, useRollup: boolean): Segment[] {
-  if (!useRollup || stepMs % HOUR_MS !== 0) return [{ source: 'raw', from, to }];
-  const rollFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const rollTo = Math.min(Math.floor(to / HOUR_MS), Math.floor((now - ROLLUP_LAG_MS) / HOUR_MS)) * HOUR_MS;
+  if (!useRollup || stepMs % HOUR !== 0) return [{ source: 'raw', from, to }];
+  const rollFrom = Math.ceil(from / HOUR) * HOUR;
+  const rollTo = Math.min(Math.floor(to / HOUR), Math.floor((now - ROLLUP_LAG_MS) / HOUR)) * HOUR;
   if (rollTo <= rollFrom) return [{ source: 'raw', from, to }];
   const out: Segment[] = [];
   if (from < rollFrom) out.push({ source: 'raw', from, to: rollFrom });

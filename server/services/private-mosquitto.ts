@@ -1,6 +1,6 @@
 // A private Mosquitto broker (tests and benchmarks): own config, persistence folder and port. Queue limits
 // are raised because Mosquitto silently drops QoS 1 messages beyond max_queued_messages (see
-// shared/PLATFORM-NOTES.md), which would look like data loss in Gantry.
+// docs/platform.md), which would look like data loss in Gantry.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -7,8 +7,8 @@
 import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { rollupRange, type RollupSettings } from './rollups.js';
+import { HOUR } from '../../contracts/units.js';
 
-const HOUR = 3_600_000;
 /** Lines older than this missed the 1-minute continuous query (RESAMPLE FOR 5m), with a minute of margin. */
 const LATE_MS = 4 * 60_000;
 

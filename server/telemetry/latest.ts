@@ -11,7 +11,7 @@ export class LatestReadings {
       const prev = this.latest.get(r.scannerId);
       if (prev && prev.ts > r.ts) return; // a late (replayed or batched) sample must not roll the tile back
       this.latest.set(r.scannerId, prev ? { ...r, metrics: { ...prev.metrics, ...r.metrics } } : r);
-    });
+    }, 'latest-readings');
   }
 
   all(): TelemetryReading[] {

@@ -1,5 +1,7 @@
-// The write path of accepted scanner messages: line protocol goes to the spool (durable), then the items go
-// onto the event bus (live), and the drain copies the spool into InfluxDB. Rejects are counted, kept in the
+// The write path of accepted scanner messages: line protocol goes to the spool (durable), then the items are
+// handed to the event bus (live) with defer(): the listeners (alerts, sockets, models, registry) run on a
+// later turn, so the acknowledgement depends on the spool append alone and no listener can delay it or,
+// by throwing, make the broker redeliver. The drain copies the spool into InfluxDB. Rejects are counted, kept in the
 // dead-letter store and published on the bus.
 import type { AcceptedMessage, RejectReason } from '../../contracts/index.js';
 import type { RejectSink, TelemetrySink } from '../../collectors/scanner-telemetry/collector.js';
@@ -26,11 +28,11 @@ export class TelemetryPipeline implements TelemetrySink, RejectSink {
     this.metrics.messages.inc({ result: 'accepted' });
     if (m.channel === 'telemetry') {
       this.metrics.readings.inc(m.readings.length);
-      for (const r of m.readings) this.bus.emit('telemetry', r);
+      for (const r of m.readings) this.bus.defer('telemetry', r);
     } else if (m.channel === 'status') {
-      for (const s of m.statuses) this.bus.emit('scannerStatus', s);
+      for (const s of m.statuses) this.bus.defer('scannerStatus', s);
     } else {
-      for (const e of m.events) this.bus.emit('scannerEvent', e);
+      for (const e of m.events) this.bus.defer('scannerEvent', e);
     }
   }
 
@@ -45,6 +47,6 @@ export class TelemetryPipeline implements TelemetrySink, RejectSink {
   rejected(reason: RejectReason, topic: string, detail: string, payload: Buffer): void {
     this.metrics.reject(reason);
     this.deadLetters.add(reason, topic, detail, payload);
-    this.bus.emit('reject', { reason, topic, detail });
+    this.bus.defer('reject', { reason, topic, detail });
   }
 }

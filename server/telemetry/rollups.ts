@@ -7,6 +7,7 @@
 // late-rollups.ts calls it for late data as the drain writes it.
 import { influxIdent, type InfluxStore } from '../storage/influx.js';
 import { ANOMALY_MEASUREMENT, EVENT_MEASUREMENT, STATUS_MEASUREMENT, TELEMETRY_MEASUREMENT } from './line-protocol.js';
+import { DAY, HOUR } from '../../contracts/units.js';
 
 export interface RollupSettings { database: string; rawRetentionPolicy: string; rollup1mDays: number; rollup1hDays: number }
 
@@ -51,8 +52,6 @@ export async function ensureRollups(influx: InfluxStore, s: RollupSettings): Pro
   return created;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /**
  * Computes the rollups of [fromMs, toMs) now, widened to whole hours, e.g. after a backfill (CQs only cover

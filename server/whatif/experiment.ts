@@ -3,10 +3,10 @@
 import type { Scenario, SiteModel, WhatIfMetric, WhatIfResult } from '../../contracts/whatif.js';
 import { simulate, type Outage, type ReplicationStats } from './simulate.js';
 import { estimate } from './stats.js';
+import { HttpError } from '../lib/http-error.js';
 
-export class ScenarioError extends Error {
-  readonly statusCode = 400;
-  override readonly name = 'Bad Request';
+export class ScenarioError extends HttpError {
+  constructor(message: string) { super(400, message); }
 }
 
 export interface ExperimentOptions { replications: number; days: number; warmupDays: number; seed: number }

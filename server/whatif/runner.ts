@@ -4,15 +4,10 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../lib/ts-worker.js';
 import type { Scenario, SiteModel, WhatIfResult } from '../../contracts/whatif.js';
 import type { ExperimentOptions } from './experiment.js';
+import { HttpError } from '../lib/http-error.js';
 
-export class BusyError extends Error {
-  readonly statusCode = 429;
-  override readonly name = 'Too Many Requests';
-}
-
-class WorkerError extends Error {
-  constructor(message: string, readonly statusCode: number) { super(message); }
-  override get name(): string { return this.statusCode === 400 ? 'Bad Request' : 'Error'; }
+export class BusyError extends HttpError {
+  constructor(message: string) { super(429, message); }
 }
 
 function startWorker(workerData: unknown): Worker {
@@ -30,10 +25,10 @@ export class WhatIfRunner {
     const worker = startWorker({ model, scenario, opts });
     try {
       return await new Promise<WhatIfResult>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new WorkerError(`the simulation took longer than ${this.timeoutMs / 1000} s; use fewer replications or days`, 400)), this.timeoutMs);
+        const timer = setTimeout(() => reject(new HttpError(400, `the simulation took longer than ${this.timeoutMs / 1000} s; use fewer replications or days`)), this.timeoutMs);
         worker.once('message', (m: { ok: true; result: WhatIfResult } | { ok: false; message: string; statusCode: number }) => {
           clearTimeout(timer);
-          if (m.ok) resolve(m.result); else reject(new WorkerError(m.message, m.statusCode));
+          if (m.ok) resolve(m.result); else reject(new HttpError(m.statusCode, m.message));
         });
         worker.once('error', (err) => { clearTimeout(timer); reject(err); });
         worker.once('exit', (code) => { clearTimeout(timer); if (code !== 0) reject(new Error(`what-if worker exited with code ${code}`)); });

@@ -6,6 +6,8 @@ import { tallyScanner } from '../downtime/metrics.js';
 import { applyScenario } from './experiment.js';
 import { WhatIfRunner } from './runner.js';
 import { buildSiteModel, type ExamEvent, type ScannerFacts } from './site-model.js';
+import { DAY } from '../../contracts/units.js';
+import { HttpError } from '../lib/http-error.js';
 
 export interface ExamEventSource {
   examEvents(site: string, from: number, to: number): Promise<(ExamEvent & { site: string })[]>;
@@ -22,11 +24,9 @@ export interface WhatIfSettings {
   radiologists: number;
 }
 
-const DAY = 86_400_000;
 
-export class SiteNotFoundError extends Error {
-  readonly statusCode = 404;
-  override readonly name = 'Not Found';
+export class SiteNotFoundError extends HttpError {
+  constructor(message: string) { super(404, message); }
 }
 
 export class WhatIfService {

@@ -3,6 +3,7 @@
 // configured defaults below (docs/what-if.md lists them and their basis). Pure; site-inputs.ts reads storage.
 import type { Modality } from '../../contracts/common.js';
 import type { DurationModel, ModalityModel, SiteModel } from '../../contracts/whatif.js';
+import { DAY } from '../../contracts/units.js';
 
 export interface ExamEvent { ts: number; modality: Modality; scannerId: string; type: 'exam_start' | 'exam_end' }
 export interface ScannerFacts { id: string; modality: Modality; availability?: number; mttrHours?: number }
@@ -37,7 +38,6 @@ export const READING_HOURS = { start: 8, end: 20 };
 const MIN_EXAMS_TO_FIT = 50;
 const MIN_PAIRS_TO_FIT = 20;
 const MAX_EXAM_HOURS = 6;
-const DAY = 86_400_000;
 
 export function defaultArrivals(modality: Modality, scanners: number): number[] {
   const d = MODALITY_DEFAULTS[modality];

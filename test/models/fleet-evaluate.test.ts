@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../models/src/backend.js';
 import { evaluateFleet } from '../../models/src/fleet/evaluate.js';
 import type { FleetScenario, FleetSample } from '../../models/src/fleet/scenario.js';
+import { DAY } from '../../contracts/units.js';
 
-const DAY = 86_400_000;
 const STEP = 600_000;
 
 /** Two MRI-like scanners for 4 days; helium on `leaky` falls 20 %-points a day from day 2.5. */

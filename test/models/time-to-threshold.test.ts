@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forecastTimeToThreshold, describeEta, type TimedSample } from '../../models/src/forecast/time-to-threshold.js';
+import { DAY } from '../../contracts/units.js';
 
-const DAY = 86_400_000;
 
 function noisyLine(n: number, start: number, perDay: number, noise: number): TimedSample[] {
   // Deterministic pseudo-noise keeps the test reproducible.
@@ -17,7 +17,7 @@ test('helium falling 0.5 %/day from 75 % reaches 70 % in about 10 days, inside t
   assert.ok(days > 9 && days < 11, `eta ${days} days`);
   assert.ok(f.lowMs < f.etaMs && f.etaMs < f.highMs);
   assert.ok(f.slopePerDay < -0.45 && f.slopePerDay > -0.55);
-  assert.match(describeEta(f), /^~10 days/);
+  assert.match(describeEta(f), /^~10 d /);
 });
 
 test('noisier data widens the band', () => {

@@ -7,9 +7,9 @@ import { Value } from '@sinclair/typebox/value';
 import { GroundTruth, type ScenarioFault } from '../../contracts/ground-truth.js';
 import { findMetric } from '../../contracts/metric-catalog.js';
 import { runScenario, type RunStep } from '../../collectors/simulator/scenario.js';
+import { DAY } from '../../contracts/units.js';
 
 const start = Date.UTC(2026, 10, 2); // a Monday
-const DAY = 86400000;
 const faults: ScenarioFault[] = [
   { scannerId: 'central-mri-1', kind: 'helium_leak', onsetHours: 24, hoursToFailure: 72 },
   { scannerId: 'riverside-mri-1', kind: 'coldhead_failure', onsetHours: 24, hoursToFailure: 48 },

@@ -15,6 +15,7 @@ import { LoginPage } from './pages/login-page.js';
 import { ChangePasswordPage } from './pages/change-password-page.js';
 import { PacsPage } from './pages/pacs-page.js';
 import { ScannerPage } from './pages/scanner-page.js';
+import { WEB_ROUTES } from '../../contracts/web-routes.js';
 
 type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; message: string } | { state: 'signed-in'; me: Me };
 
@@ -41,7 +42,7 @@ function SignedIn({ me }: { me: Me }) {
   const open = alerts.filter((a) => a.state !== 'resolved');
   const nav = navFor(me.role);
   const can = (path: string) => nav.some((n) => n.path === path);
-  const canSeeAlerts = can('/alerts');
+  const canSeeAlerts = can(WEB_ROUTES.alerts);
   return (
     <div className="app">
       <header className="topbar">
@@ -58,12 +59,12 @@ function SignedIn({ me }: { me: Me }) {
       <main>
         <Routes>
           {/* Where a single sign-on attempt lands when it fails; once signed in there is nothing to show. */}
-          <Route path="/login" element={<Navigate to="/" replace />} />
-          <Route path="/" element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
-          <Route path="/scanners/:scannerId" element={<ScannerPage alerts={alerts} />} />
-          <Route path="/alerts" element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to="/" replace />} />
-          <Route path="/pacs" element={can('/pacs') ? <PacsPage /> : <Navigate to="/" replace />} />
-          <Route path="/downtime" element={can('/downtime') ? <DowntimePage /> : <Navigate to="/" replace />} />
+          <Route path={WEB_ROUTES.login} element={<Navigate to={WEB_ROUTES.fleet} replace />} />
+          <Route path={WEB_ROUTES.fleet} element={<div className="layout"><FleetPage openAlerts={open} />{canSeeAlerts && <AlertList alerts={alerts} />}</div>} />
+          <Route path={WEB_ROUTES.scanner} element={<ScannerPage alerts={alerts} />} />
+          <Route path={WEB_ROUTES.alerts} element={canSeeAlerts ? <AlertsPage alerts={alerts} me={me} /> : <Navigate to={WEB_ROUTES.fleet} replace />} />
+          <Route path={WEB_ROUTES.pacs} element={can(WEB_ROUTES.pacs) ? <PacsPage /> : <Navigate to={WEB_ROUTES.fleet} replace />} />
+          <Route path={WEB_ROUTES.downtime} element={can(WEB_ROUTES.downtime) ? <DowntimePage /> : <Navigate to={WEB_ROUTES.fleet} replace />} />
           <Route path="*" element={<p className="panel empty">This page does not exist.</p>} />
         </Routes>
       </main>

@@ -1,5 +1,6 @@
 import { tf } from '../backend.js';
 import { buildMlp, trainSync, DenseMirror } from '../core/dense-net.js';
+import { DAY } from '../../../contracts/units.js';
 
 export interface Normalization {
   center: number[];
@@ -31,7 +32,6 @@ export interface FitOptions {
   onEpoch?: (epoch: number, loss: number) => void;
 }
 
-const DAY = 86_400_000;
 const TIME_FEATURES = 4;
 
 /** Hour-of-day and day-of-week as points on circles: scanner load and NAB's traffic series are daily/weekly. */

@@ -2,8 +2,8 @@ import { detectorSettingsFor } from '../anomaly/catalog-settings.js';
 import { StreamingAnomalyDetector, type DetectorConfig } from '../anomaly/streaming-detector.js';
 import { forecastTimeToThreshold, type TimedSample } from '../forecast/time-to-threshold.js';
 import type { FleetScenario, MetricLimit, MetricTraits } from './scenario.js';
+import { DAY } from '../../../contracts/units.js';
 
-const DAY = 86_400_000;
 
 export interface FleetEvalOptions {
   detector: Partial<DetectorConfig>;

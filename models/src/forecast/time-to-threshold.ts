@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../contracts/units.js';
 import { normalTail } from '../core/stats.js';
 
 export interface TimedSample {
@@ -90,14 +91,8 @@ export function forecastTimeToThreshold(samples: TimedSample[], q: ThresholdQuer
   return { etaMs: eta, lowMs: gap / fast, highMs: gap / slow, crossingAtMs: now + eta, slopePerDay: slope * 86_400_000, current };
 }
 
-/** "~9 days (7–12)": the wording predictive alerts use. */
+/** "~9.2 d (7.1 d–12 d)": the wording predictive alerts use (durations worded by contracts/units). */
 export function describeEta(f: ThresholdForecast): string {
-  const fmt = (ms: number): string => {
-    const h = ms / 3_600_000;
-    if (h < 1) return `${Math.max(1, Math.round(ms / 60_000))} min`;
-    if (h < 48) return `${Math.round(h)} h`;
-    return `${Math.round(h / 24)} days`;
-  };
   if (f.etaMs === 0) return 'already past the limit';
-  return `~${fmt(f.etaMs)} (${fmt(f.lowMs)}–${fmt(f.highMs)})`;
+  return `~${formatDuration(f.etaMs)} (${formatDuration(f.lowMs)}–${formatDuration(f.highMs)})`;
 }

@@ -7,8 +7,8 @@
 //     of noise must not become "limit in 4 minutes"), and that span is at least `minSpanMs` (the ramp at the
 //     start of an exam is not a trend).
 import { forecastTimeToThreshold, type ThresholdForecast, type TimedSample } from './time-to-threshold.js';
+import { DAY } from '../../../contracts/units.js';
 
-const DAY = 86_400_000;
 
 export interface TrendPolicy {
   /** Minimum time between samples kept in the fine buffer. */

@@ -10,6 +10,7 @@ import { formatTime, formatValue } from '../lib/format.js';
 import { soonestTimeToFailure } from '../lib/predictions.js';
 import { hiddenBreach, type TileState } from '../lib/risk.js';
 import { Sparkline } from './sparkline.js';
+import { scannerPath } from '../../../contracts/web-routes.js';
 
 export interface ScannerTileProps {
   reading: TelemetryReading;
@@ -52,7 +53,7 @@ export const ScannerTile = memo(function ScannerTile({ reading, history, openAle
   const breach = state === 'ok' ? undefined : hiddenBreach(reading);
   const anomalous = lastScore !== undefined && lastScore.score >= lastScore.threshold;
   // The link depends on the scanner only: the same element lets React skip the router hooks inside it.
-  const name = useMemo(() => <Link className="name" to={`/scanners/${reading.scannerId}`}>{reading.scannerId}</Link>, [reading.scannerId]);
+  const name = useMemo(() => <Link className="name" to={scannerPath(reading.scannerId)}>{reading.scannerId}</Link>, [reading.scannerId]);
   return (
     <article ref={observe} className={`tile ${state}`} data-testid={`tile-${reading.scannerId}`} data-scanner={reading.scannerId} data-state={state}>
       <header>

@@ -11,7 +11,6 @@ export function formatValue(value: number | undefined, unit: string): string {
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const shortDateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** Local wall-clock time of the user's time zone, with seconds (live data changes every second). */
@@ -23,24 +22,14 @@ export function formatDateTime(ts: number): string {
   return dateTimeFormat.format(ts);
 }
 
-export function formatDate(ts: number): string {
-  return dateFormat.format(ts);
-}
 
 /** Day and time without seconds or year, for axis ticks of multi-day ranges. */
 export function formatShortDateTime(ts: number): string {
   return shortDateTimeFormat.format(ts);
 }
 
-/** A duration the way a person says it: "45 s", "12 min", "5.5 h", "3.2 d". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  const s = Math.max(0, ms) / 1000;
-  if (s < 90) return `${Math.round(s)} s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
-  if (s < 48 * 3600) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86_400).toFixed(1)} d`;
-}
+/** Durations are worded in one place for the web, alert messages and forecasts. */
+export { formatDuration } from '../../../contracts/units.js';
 
 const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30].map((m) => m * 60_000)
   .concat([1, 2, 3, 6, 12].map((h) => h * 3_600_000), [1, 2, 7, 14, 30, 90].map((d) => d * 86_400_000));

@@ -1,14 +1,15 @@
 // Which pages each role sees. The server enforces access on every route; this only keeps the navigation
 // honest, so nobody is offered a page that would answer 403.
-import type { Role } from '../../../contracts/auth.js';
+import { AUDIENCE, type Role } from '../../../contracts/auth.js';
+import { WEB_ROUTES } from '../../../contracts/web-routes.js';
 
 export interface NavItem { path: string; label: string; roles: readonly Role[] }
 
 export const NAV: readonly NavItem[] = [
-  { path: '/', label: 'Fleet', roles: ['admin', 'biomed', 'it', 'manager', 'viewer'] },
-  { path: '/alerts', label: 'Alerts', roles: ['admin', 'biomed', 'it'] },
-  { path: '/pacs', label: 'PACS', roles: ['admin', 'it'] },
-  { path: '/downtime', label: 'Downtime', roles: ['admin', 'manager'] },
+  { path: WEB_ROUTES.fleet, label: 'Fleet', roles: AUDIENCE.everyone },
+  { path: WEB_ROUTES.alerts, label: 'Alerts', roles: AUDIENCE.responders },
+  { path: WEB_ROUTES.pacs, label: 'PACS', roles: AUDIENCE.infrastructure },
+  { path: WEB_ROUTES.downtime, label: 'Downtime', roles: AUDIENCE.managers },
 ];
 
 export function navFor(role: Role): NavItem[] {

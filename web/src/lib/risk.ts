@@ -2,6 +2,7 @@
 import type { Alert } from '../../../contracts/alerts.js';
 import type { TelemetryReading } from '../../../contracts/telemetry.js';
 import { metricsFor, type MetricDefinition } from '../../../contracts/metric-catalog.js';
+import { HOUR } from '../../../contracts/units.js';
 
 export type TileState = 'ok' | 'warning' | 'critical';
 
@@ -49,7 +50,6 @@ export function tileState(r: TelemetryReading, openAlerts: readonly Alert[]): Ti
 /** What the models add to a scanner's risk: the soonest forecast crossing, and whether it scores anomalous now. */
 export interface ModelRisk { timeToFailureMs?: number | undefined; anomalous?: boolean | undefined }
 
-const HOUR = 3_600_000;
 
 /**
  * Risk of a forecast crossing: 20 when it is imminent, 10 at six hours (as much as a warning alert),

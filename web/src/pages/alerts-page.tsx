@@ -7,6 +7,7 @@ import type { Alert, AlertDetail } from '../../../contracts/alerts.js';
 import type { Me } from '../../../contracts/auth.js';
 import { acknowledgeAlert, fetchAlertDetail, silenceAlert } from '../data/alerts.js';
 import { formatDateTime } from '../lib/format.js';
+import { scannerPath } from '../../../contracts/web-routes.js';
 
 const ORDER: Record<Alert['state'], number> = { firing: 0, pending: 1, acknowledged: 2, resolved: 3 };
 
@@ -77,7 +78,7 @@ function AlertDetailView({ alert, me, canAct }: { alert: Alert; me: Me; canAct: 
     <div className="detail" data-testid="alert-detail">
       <p>{alert.message}</p>
       <dl className="facts">
-        <dt>Scanner</dt><dd><Link to={`/scanners/${alert.scannerId}`}>{alert.scannerId}</Link> ({alert.site})</dd>
+        <dt>Scanner</dt><dd><Link to={scannerPath(alert.scannerId)}>{alert.scannerId}</Link> ({alert.site})</dd>
         <dt>Since</dt><dd>{formatDateTime(alert.startsAt)}</dd>
         {alert.ackedBy && <><dt>Acknowledged</dt><dd data-testid="acked-by">by {alert.ackedBy}{alert.ackedAt ? ` at ${formatDateTime(alert.ackedAt)}` : ''}{alert.ackComment ? `: “${alert.ackComment}”` : ''}</dd></>}
         {alert.escalatedTo && alert.escalatedTo.length > 0 && <><dt>Escalated to</dt><dd>{alert.escalatedTo.join(', ')}</dd></>}

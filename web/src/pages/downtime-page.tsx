@@ -6,8 +6,8 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { DowntimeFigures, DowntimeGroupBy, DowntimeReport } from '../../../contracts/downtime.js';
 import { downtimeCsvUrl, fetchDowntime, type DowntimeFilter } from '../data/downtime.js';
 import { WhatIfForm } from '../components/what-if-form.js';
+import { DAY } from '../../../contracts/units.js';
 
-const DAY = 86_400_000;
 const RANGES = { '30d': 30, '90d': 90, '365d': 365 } as const;
 type RangeKey = keyof typeof RANGES;
 const GROUPS: DowntimeGroupBy[] = ['scanner', 'site', 'modality', 'vendor'];

@@ -1,16 +1,10 @@
 // What a notification says: what, where, how bad, since when, what the model predicts, and a link to the
 // dashboard. One text is rendered per group; channels wrap it in their own format.
 import type { Alert, DeliveryRecord } from '../../contracts/alerts.js';
+import { formatDuration as duration } from '../../contracts/units.js';
 
 export interface NotificationContent { subject: string; text: string; reason: DeliveryRecord['reason']; alerts: Alert[]; links: string[] }
 
-function duration(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  if (min < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (min < 120) return `${min} min`;
-  const h = Math.round(min / 60);
-  return h < 48 ? `${h} h` : `${Math.round(h / 24)} d`;
-}
 
 function stateWord(a: Alert, reason: DeliveryRecord['reason']): string {
   if (reason === 'escalation') return 'ESCALATED (unacknowledged)';

@@ -5,7 +5,6 @@
 import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { ensureRollups, rollupRange, type RollupSettings } from '../telemetry/rollups.js';
-import { HOUR } from '../../contracts/units.js';
 
 export const ROLLUP_RP = 'rollup_1h';
 export const ROLLUP_MEASUREMENT = 'telemetry';

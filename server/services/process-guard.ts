@@ -16,8 +16,7 @@ import { sleep, waitFor } from '../../lib/net.js';
 const SETPRIV = '/usr/bin/setpriv';
 let warnedNoSetpriv = false;
 
-/** Spawns `binary args` so that it is SIGKILLed when this process dies. */
-export function spawnGuarded(binary: string, args: readonly string[], opts: SpawnOptions): ChildProcess {
+function spawnUnderPdeathsig(binary: string, args: readonly string[], opts: SpawnOptions): ChildProcess {
   if (process.platform === 'linux' && existsSync(SETPRIV)) {
     return spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args], opts);
   }
@@ -27,6 +26,12 @@ export function spawnGuarded(binary: string, args: readonly string[], opts: Spaw
   }
   return spawn(binary, args, opts);
 }
+
+/**
+ * spawn(binary, args, options), but the child is SIGKILLed when this process dies. Typed as spawn so
+ * callers keep its stdio-specific return types (stdout non-null with 'pipe', …); always pass args.
+ */
+export const spawnGuarded = spawnUnderPdeathsig as typeof spawn;
 
 /** argv of a running process, or undefined when it is gone or not readable. */
 export function processArgv(pid: number): string[] | undefined {

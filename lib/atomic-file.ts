@@ -1,13 +1,26 @@
 // Small JSON state files (users, fleet registry, device credentials) written atomically: a temp file is
 // written and fsynced, then renamed over the old one, so a crash leaves either the old or the new file,
 // never half of one. Writes are serialised so two quick edits cannot interleave.
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, openSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export function readJsonFile(path: string): unknown {
   if (!existsSync(path)) return undefined;
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+}
+
+/** Synchronous one-off atomic write (a service's config file written once at start). */
+export function writeFileAtomicSync(path: string, text: string, mode = 0o644): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
 
 export class AtomicFile {

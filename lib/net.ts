@@ -26,3 +26,13 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
     await sleep(everyMs);
   }
 }
+
+/** True when `port` can be bound on `host` now (port 0 always can). */
+export function portIsFree(host: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}

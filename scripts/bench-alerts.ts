@@ -3,7 +3,7 @@
 // (the baseline of this run), then under fleet load from a private Mosquitto. Usage:
 //   npm run bench:alerts -- [scanners,...] [--batch N] [--publishers N] [--seconds N]
 // Defaults: 250,500,1000 scanners × all 16 MRI catalog metrics at 1 Hz, batch 1, 4 publishers, 15 s.
-import { spawn } from 'node:child_process';
+import { spawnGuarded } from '../server/services/process-guard.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -41,7 +41,7 @@ const config = loadConfig({}, {
   dataDir: join(dir, 'data'), 'http.port': 0, 'mqtt.url': mosq.url, 'mqtt.clientId': `bench-${process.pid}`, 'log.level': 'warn',
   'alerts.rulesDir': rules, 'alerts.catalogForMs': 0, 'alerts.hotReload': false, 'auth.initialAdminPassword': ADMIN_PASSWORD,
 });
-const observer = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-observer.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const observer = spawnGuarded(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-observer.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
 let ready: () => void = () => undefined;
 const observerReady = new Promise<void>((r) => { ready = r; });
 const hookUrl = await new Promise<string>((resolveUrl) => {
@@ -117,7 +117,7 @@ const baseline = await probe('idle', 5000, 100);
 results.push({ phase: 'idle (baseline)', scanners: 0, ...idleStats(), offeredSamplesPerS: 0, acceptedSamplesPerS: 0, acceptedValuesPerS: 0, writtenPointsPerS: 0, latency: baseline });
 
 for (const scanners of levels) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-load.ts', mosq.url, String(scanners), String(batch), String(publishers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnGuarded(process.execPath, ['--import', 'tsx', 'scripts/bench-alerts-load.ts', mosq.url, String(scanners), String(batch), String(publishers)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const offered: { t: number; published: number }[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => { try { offered.push(JSON.parse(l) as { t: number; published: number }); } catch { /* ignore */ } });
   await sleep(5000);

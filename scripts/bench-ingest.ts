@@ -6,7 +6,8 @@
 // publish-to-queryable latency p50/p99 of probe samples sent during phase 2, a paced load at half that rate
 // (latency at saturation only measures the backlog), CPU and memory of the collector and influxd, and in the same run the raw InfluxDB ceiling
 // (the same line protocol POSTed straight to /write) with the ratio Gantry/raw. Saves JSON in bench-results/.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnGuarded } from '../server/services/process-guard.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -134,7 +135,7 @@ function startCollector(mqttUrl: string, influxUrl: string): Promise<ChildProces
     GANTRY_MQTT_COLLECTOR_CONNECTIONS: a.connections, GANTRY_MQTT_CLIENT_ID: 'bench-collector', GANTRY_INGEST_MAX_SAMPLES_PER_MESSAGE: '1000',
     GANTRY_INFLUX_BATCH_SIZE: a['batch-size'], GANTRY_INFLUX_GZIP_THRESHOLD: a['gzip-threshold'],
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/telemetry/collector-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnGuarded(process.execPath, ['--import', 'tsx', 'server/telemetry/collector-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('collector ready')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));

@@ -6,7 +6,7 @@
 // Clients use batch mode (one telemetry:batch per tick, as the web dashboard does); --events measures
 // clients that take one telemetry event per reading (scripts, other tools).
 //   npm run bench:sockets -- [clients,...] [--scanners 100] [--seconds 15] [--events]
-import { spawn } from 'node:child_process';
+import { spawnGuarded } from '../server/services/process-guard.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -44,7 +44,7 @@ const fleet = new FleetSimulator({ url: platform.mqttUrl, scanners, intervalMs: 
 await fleet.start();
 
 const mode = args.includes('--events') ? 'events' : 'batch';
-const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/socket-clients.ts', mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawnGuarded(process.execPath, ['--import', 'tsx', 'scripts/bench/socket-clients.ts', mode], { stdio: ['pipe', 'pipe', 'inherit'] });
 const replies: string[] = [];
 let wake: () => void = () => undefined;
 createInterface({ input: child.stdout }).on('line', (l) => { replies.push(l); wake(); });

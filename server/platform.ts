@@ -11,6 +11,7 @@ import { EventBus } from '../lib/event-bus.js';
 import { instrumentBus } from './telemetry/bus-metrics.js';
 import type { Logger } from '../lib/logger.js';
 import { startPrivateInfluxd, type PrivateInfluxd } from './services/private-influxd.js';
+import { backoffOf, downDetail, preflight, serviceMetrics } from './services/supervision.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './services/embedded-broker.js';
 import { InfluxStore } from './storage/influx.js';
 import { startIngest } from './telemetry/ingest.js';
@@ -50,13 +51,23 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
   };
   try {
     const dataDir = resolve(config.dataDir);
+    const lock = await preflight(config, dataDir);
+    stops.push(() => lock.release());
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
     let privateInfluxd: PrivateInfluxd | undefined;
+    const metrics = serviceMetrics(registry, () => (privateInfluxd ? [privateInfluxd.state()] : []));
     let influxUrl = config.influx.url;
     if (!influxUrl) {
-      privateInfluxd = await startPrivateInfluxd({ dataDir: join(dataDir, 'influxdb'), port: config.influx.port });
-      stops.push(() => privateInfluxd?.stop());
-      influxUrl = privateInfluxd.url;
-      log.info({ url: influxUrl, dataDir: privateInfluxd.dataDir }, 'private InfluxDB started');
+      const influxd = await startPrivateInfluxd({
+        dataDir: join(dataDir, 'influxdb'), port: config.influx.port, backoff: backoffOf(config),
+        log: log.child({ module: 'influxd' }), onRestart: () => metrics.restarted('influxd'),
+      });
+      privateInfluxd = influxd;
+      stops.push(() => influxd.stop());
+      metrics.supervised('influxd');
+      influxUrl = influxd.url;
+      log.info({ url: influxUrl, dataDir: influxd.dataDir, pid: influxd.state().pid }, 'private InfluxDB started');
     }
     const influx = new InfluxStore({ url: influxUrl, database: config.influx.database, retentionPolicy: config.influx.retentionPolicy, username: config.influx.username, password: config.influx.password });
     await influx.ensureDatabase(config.influx.retentionDays);
@@ -76,8 +87,6 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       mqttUrl = broker.url;
     }
 
-    const registry = new Registry();
-    collectDefaultMetrics({ register: registry });
     const bus = new EventBus();
     instrumentBus(bus, registry, log.child({ module: 'event-bus' }));
     // Gantry's own clients log in to the embedded broker with the internal credential generated at start.
@@ -116,8 +125,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
 
     const health = async (): Promise<Health> => {
       const db = await influx.ping();
-      const influxOk = db.ok && !drain.degraded;
-      const detail = drain.degraded ? `${db.detail}; writes failing: ${drain.lastWriteError}` : db.detail;
+      const down = privateInfluxd ? downDetail(privateInfluxd.state()) : undefined;
+      const influxOk = db.ok && !drain.degraded && !down;
+      const detail = [down, db.detail, drain.degraded ? `writes failing: ${drain.lastWriteError}` : undefined].filter(Boolean).join('; ');
       const mqttOk = collector.connected;
       const spoolCheck = ingest.spoolCheck();
       return {

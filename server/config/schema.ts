@@ -59,6 +59,14 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    services: Type.Object(
+      {
+        restartMinDelayMs: Type.Integer({ minimum: 10, default: 1000, description: 'First delay before a crashed private service (influxd) is started again; doubles after each failed or short run.' }),
+        restartMaxDelayMs: Type.Integer({ minimum: 10, default: 60000, description: 'Longest delay between restart attempts of a crashed private service.' }),
+        restartStableMs: Type.Integer({ minimum: 100, default: 60000, description: 'A private service that has run this long counts as healthy again: its next crash restarts after restartMinDelayMs.' }),
+      },
+      { default: {} },
+    ),
     mqtt: Type.Object(
       {
         url: Type.String({ default: '', description: 'URL of an existing MQTT broker (mqtt://, mqtts://). Empty: Gantry runs an embedded broker.' }),

@@ -1,28 +1,22 @@
 // A private Mosquitto broker (tests and benchmarks): own config, persistence folder and port. Queue limits
 // are raised because Mosquitto silently drops QoS 1 messages beyond max_queued_messages (see
 // docs/platform.md), which would look like data loss in Gantry.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, openSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Locked, guarded and supervised like the private influxd (see private-influxd.ts): a test or bench that
+// crashes leaves no broker behind, and a broker that crashes is restarted with backoff.
+import { resolve } from 'node:path';
 import { connect } from 'node:net';
 import { BINARIES, ensureBinaries } from './system-packages.js';
-import { freePort, waitFor } from '../../lib/net.js';
+import { freePort } from '../../lib/net.js';
+import type { Backoff } from './supervisor.js';
+import { startLockedService, type ServiceControls } from './locked-service.js';
 
-export interface PrivateMosquitto {
+export interface PrivateMosquitto extends ServiceControls {
   url: string;
   port: number;
-  stop(): Promise<void>;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-  restart(): Promise<void>;
 }
 
-export async function startPrivateMosquitto(opts: { dir: string; port?: number; extraConfig?: string[] }): Promise<PrivateMosquitto> {
-  ensureBinaries([BINARIES.mosquitto]);
-  const dir = resolve(opts.dir);
-  mkdirSync(dir, { recursive: true });
-  const port = opts.port && opts.port > 0 ? opts.port : await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [
+function configLines(dir: string, port: number, extra: readonly string[]): string {
+  return [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
     'persistence true',
@@ -33,25 +27,26 @@ export async function startPrivateMosquitto(opts: { dir: string; port?: number; 
     'max_inflight_messages 100',
     'log_dest none',
     // Started as root, Mosquitto drops to user "mosquitto", which cannot write the persistence file in our
-    // folder: sessions and queued messages would then silently not survive a restart.
+    // folder: sessions and queued messages would then silently not survive a restart. (Changing user would
+    // also clear the parent-death signal that makes the broker die with us.)
     ...(process.getuid?.() === 0 ? ['user root'] : []),
-    ...(opts.extraConfig ?? []),
+    ...extra,
     '',
-  ].join('\n'));
-  let child: ChildProcess | undefined;
-  const launch = async () => {
-    const log = openSync(join(dir, 'mosquitto.log'), 'a');
-    child = spawn(BINARIES.mosquitto.binary, ['-c', conf], { stdio: ['ignore', log, log] });
-    await waitFor(`mosquitto on ${port}`, () => new Promise((res) => {
-      const s = connect(port, '127.0.0.1', () => { s.end(); res(true); });
-      s.on('error', () => res(false));
-    }), 10000, 50);
-  };
-  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
-    const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((r) => { proc.once('exit', () => r()); proc.kill(signal); });
-  };
-  await launch();
-  return { url: `mqtt://127.0.0.1:${port}`, port, stop: () => kill('SIGTERM'), kill, restart: launch };
+  ].join('\n');
+}
+
+const accepts = (port: number) => (): Promise<boolean> => new Promise((res) => {
+  const s = connect(port, '127.0.0.1', () => { s.end(); res(true); });
+  s.on('error', () => res(false));
+});
+
+export async function startPrivateMosquitto(opts: { dir: string; port?: number; extraConfig?: string[]; backoff?: Backoff }): Promise<PrivateMosquitto> {
+  ensureBinaries([BINARIES.mosquitto]);
+  const dir = resolve(opts.dir);
+  const port = opts.port && opts.port > 0 ? opts.port : await freePort();
+  const controls = await startLockedService({
+    name: 'mosquitto', dir, binary: BINARIES.mosquitto.binary, configFlag: '-c', configFile: 'mosquitto.conf',
+    configText: configLines(dir, port, opts.extraConfig ?? []), ready: accepts(port), timeoutMs: 10000, backoff: opts.backoff,
+  });
+  return { ...controls, url: `mqtt://127.0.0.1:${port}`, port };
 }

@@ -1,11 +1,12 @@
 // A private Orthanc PACS for tests and the PACS bench: its own JSON config, free HTTP and DICOM ports,
 // storage in a given folder, called-AE checking on (so a wrong AE title is really rejected) and REST
 // behind basic auth (so Gantry's credentials path is exercised).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BINARIES, ensureBinaries } from './system-packages.js';
-import { freePort, waitFor } from '../../lib/net.js';
+import { freePort } from '../../lib/net.js';
+import { launchGuarded } from './process-guard.js';
 
 export interface PrivateOrthancOptions {
   dir: string;
@@ -83,17 +84,13 @@ export async function startPrivateOrthanc(opts: PrivateOrthancOptions): Promise<
   const authHeader = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   let child: ChildProcess | undefined;
 
+  // Guarded: dies with this process (see process-guard.ts). Not supervised or locked: only tests and the
+  // PACS bench start it, each on a fresh temporary folder, and they stop/restart it on purpose.
   const launch = async (): Promise<void> => {
-    const logFd = openSync(join(dir, 'orthanc.log'), 'a');
-    child = spawn(BINARIES.orthanc.binary, [confPath], { stdio: ['ignore', logFd, logFd] });
-    const proc = child;
-    let exited = false;
-    proc.once('exit', () => { exited = true; });
-    await waitFor(`Orthanc on port ${httpPort} (log: ${join(dir, 'orthanc.log')})`, async () => {
-      if (exited) throw new Error(`Orthanc exited at start; see ${join(dir, 'orthanc.log')}`);
-      const res = await fetch(`${restUrl}/system`, { headers: { authorization: authHeader } });
-      return res.ok;
-    }, 30000);
+    child = await launchGuarded({
+      what: `Orthanc on port ${httpPort}`, binary: BINARIES.orthanc.binary, args: [confPath], logPath: join(dir, 'orthanc.log'), timeoutMs: 30000,
+      ready: async () => (await fetch(`${restUrl}/system`, { headers: { authorization: authHeader } })).ok,
+    });
   };
 
   const stop = async (): Promise<void> => {

@@ -3,7 +3,8 @@
 // compose stack passes them (Orthanc expands ${ORTHANC_USERNAME} / ${ORTHANC_PASSWORD} in its config).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnGuarded } from '../../server/services/process-guard.js';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ before(async () => {
   writeFileSync(join(dir, 'orthanc.json'), JSON.stringify(conf));
   url = `http://127.0.0.1:${http}`;
   const log = openSync(join(dir, 'orthanc.log'), 'a');
-  orthanc = spawn(BINARIES.orthanc.binary, [join(dir, 'orthanc.json')], {
+  orthanc = spawnGuarded(BINARIES.orthanc.binary, [join(dir, 'orthanc.json')], {
     env: { PATH: process.env.PATH, ORTHANC_USERNAME: env.ORTHANC_USERNAME, ORTHANC_PASSWORD: env.ORTHANC_PASSWORD },
     stdio: ['ignore', log, log],
   });

@@ -5,7 +5,8 @@
 // the Dockerfile's HEALTHCHECK command passes against the running server, and SIGTERM stops it cleanly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnGuarded } from '../../server/services/process-guard.js';
 import { mkdtempSync, readFileSync, rmSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ before(async () => {
   assert.notEqual(processEnv.GANTRY_MQTT_URL, env.GANTRY_MQTT_URL);
   const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
   const log = openSync(join(dir, 'gantry.log'), 'a');
-  gantry = spawn(cmd[0] === 'node' ? process.execPath : (cmd[0] as string), cmd.slice(1), { env: processEnv, stdio: ['ignore', log, log] });
+  gantry = spawnGuarded(cmd[0] === 'node' ? process.execPath : (cmd[0] as string), cmd.slice(1), { env: processEnv, stdio: ['ignore', log, log] });
   const proc = gantry;
   await waitFor(`Gantry /health (log ${join(dir, 'gantry.log')})`, async () => {
     if (proc.exitCode !== null) throw new Error(`Gantry exited with ${proc.exitCode}: ${readFileSync(join(dir, 'gantry.log'), 'utf8').slice(-2000)}`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import dimse, { type association } from 'dcmjs-dimse';
 import { cEcho, cFindStudiesOfDay } from '../../collectors/pacs/dimse.js';
 import { freePort } from '../../lib/net.js';
-import { spawn } from 'node:child_process';
+import { spawnGuarded } from '../../server/services/process-guard.js';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 
@@ -91,7 +91,7 @@ test('C-FIND sends only the study date and study UID keys: no patient attribute 
 // A listener that never accepts, with its accept queue full: the kernel drops further SYNs, so connect()
 // hangs as it does toward a blackholed port. Node accepts eagerly, so the listener is a python3 one-liner.
 test('a TCP connect that never completes is tcp_timeout', { skip: existsSync('/usr/bin/python3') ? false : 'needs /usr/bin/python3 for a never-accepting listener' }, async () => {
-  const py = spawn('/usr/bin/python3', ['-u', '-c', "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const py = spawnGuarded('/usr/bin/python3', ['-u', '-c', "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1])\ntime.sleep(60)"], { stdio: ['ignore', 'pipe', 'ignore'] });
   const filler: Socket[] = [];
   try {
     const blackhole = await new Promise<number>((resolve) => py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));

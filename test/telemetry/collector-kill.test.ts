@@ -3,7 +3,8 @@
 // accepted is in InfluxDB, exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnGuarded } from '../../server/services/process-guard.js';
 import { sleep } from '../../lib/net.js';
 import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
 import { startPrivateMosquitto, type PrivateMosquitto } from '../../server/services/private-mosquitto.js';
@@ -22,7 +23,7 @@ function startCollector(): Promise<ChildProcess> {
     GANTRY_MQTT_URL: mosq.url, GANTRY_INFLUX_URL: influxd.url, GANTRY_DATA_DIR: dataDir,
     GANTRY_MQTT_CLIENT_ID: 'gantry-kill-test', GANTRY_LOG_LEVEL: 'warn', GANTRY_INFLUX_FLUSH_INTERVAL_MS: '50',
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/telemetry/collector-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnGuarded(process.execPath, ['--import', 'tsx', 'server/telemetry/collector-process.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('collector ready')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));

@@ -1,6 +1,8 @@
 // Shared by the telemetry durability tests: a steady QoS 1 publisher that records what the broker
 // acknowledged, and point counting in InfluxDB.
+import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
+import { eventually } from '../support/platform.js';
 import type { InfluxStore } from '../../server/storage/influx.js';
 
 export interface SteadyPublisher {
@@ -57,4 +59,15 @@ export async function countPoints(influx: InfluxStore, scanner: string): Promise
 export async function storedTimestamps(influx: InfluxStore, scanner: string): Promise<number[]> {
   const res = await influx.query(`SELECT "power_kw" FROM "telemetry" WHERE "scanner" = '${scanner}'`);
   return (res[0]?.[0]?.values ?? []).map((row) => Number(row[0]));
+}
+
+/** Drains the publisher, then checks that every point the broker acknowledged is stored exactly once. */
+export async function assertAckedStoredOnce(influx: InfluxStore, scanner: string, pub: SteadyPublisher, timeoutMs = 30000): Promise<void> {
+  await pub.drain();
+  const expected = pub.acked.size;
+  assert.equal(expected, pub.published, 'the broker acknowledged every publish');
+  await eventually('all points in InfluxDB', () => countPoints(influx, scanner), (n) => n >= expected, timeoutMs);
+  const stored = await storedTimestamps(influx, scanner);
+  assert.equal(stored.length, expected, 'no point twice, none missing');
+  assert.deepEqual(new Set(stored), pub.acked);
 }

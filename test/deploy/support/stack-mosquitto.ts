@@ -1,7 +1,8 @@
 // Starts Debian's Mosquitto with the compose stack's own files: docker/mosquitto/mosquitto.conf and acl,
 // and the password file built by docker/mosquitto/init-passwd.sh. Only the lines naming container paths or
 // the listener change (in a temp copy); the caller can check that with `changedLines`.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnGuarded } from '../../../server/services/process-guard.js';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
@@ -67,7 +68,7 @@ export async function startStackMosquitto(dir: string, gantry: Account, devices:
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, rewritten);
   const log = join(dir, 'mosquitto.log');
-  const child: ChildProcess = spawn(BINARIES.mosquitto.binary, ['-c', conf], { stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
+  const child: ChildProcess = spawnGuarded(BINARIES.mosquitto.binary, ['-c', conf], { stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
   await waitFor(`mosquitto on ${port} (log ${log})`, () => new Promise((res, rej) => {
     if (child.exitCode !== null) rej(new Error(`mosquitto exited: ${readFileSync(log, 'utf8').slice(-1000)}`));
     const s = tcpConnect(port, '127.0.0.1', () => { s.end(); res(true); });

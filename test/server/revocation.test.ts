@@ -84,6 +84,13 @@ test('changing one\'s password ends one\'s other sessions and their sockets, and
   assert.ok(mine.socket.connected, 'the current session\'s socket was dropped');
 });
 
+test('narrowing a user\'s sites disconnects their sockets, which were authorised for the old sites', async () => {
+  const control = await openSocket({ cookie: p.adminCookie });
+  await createUser('mover');
+  const { socket, received } = await openSocket({ cookie: await p.login('mover', 'mover-password') });
+  await assertCutOff(socket, received, control, () => p.api('/api/users/mover', { method: 'PATCH', json: { sites: ['south'] } }));
+});
+
 /** POST /api/auth/login from a chosen loopback source address (a real second client address). */
 function loginFrom(localAddress: string, password: string): Promise<number> {
   const { port } = new URL(p.url);

@@ -5,10 +5,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import mqtt from 'mqtt';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/index.js';
-import { eventually, startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '../support/platform.js';
+import { AuthStore } from '../../server/auth/auth-store.js';
+import { eventually, startTestPlatform, tempDir, TEST_ADMIN_PASSWORD, type TestPlatform } from '../support/platform.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let p: TestPlatform;
@@ -134,4 +137,19 @@ test('a prototype-pollution body is refused with a message that says so', async 
   }
   const broken = await p.api('/api/fleet/sites/polluted', { method: 'PUT', body: '{"name": ', headers: { 'content-type': 'application/json' } });
   assert.match(((await broken.json()) as { message: string }).message, /not valid JSON/);
+});
+
+test('a socket\'s credential stops being live when its session expires or its token is revoked (the periodic sweep)', async () => {
+  const dir = tempDir('auth');
+  try {
+    const store = new AuthStore({ file: join(dir, 'auth.json'), sessionTtlMs: 300, maxAttempts: 5, lockoutMs: 60_000 });
+    await store.ensureInitialAdmin('initial-password-1');
+    const { principal } = await store.login('admin', 'initial-password-1', '127.0.0.1');
+    const { info } = await store.createToken({ name: 't', role: 'viewer', scopes: ['read'] }, 'admin');
+    const token = { actor: `token:${info.id}`, username: 'admin', role: 'viewer' as const, via: 'token' as const, tokenId: info.id };
+    assert.ok(store.isLive(principal) && store.isLive(token));
+    await store.revokeToken(info.id);
+    assert.equal(store.isLive(token), false);
+    await eventually('the session expired', async () => store.isLive(principal), (live) => !live, 2000);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

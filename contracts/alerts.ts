@@ -76,7 +76,7 @@ export const AlertQuery = Type.Object({
 export type AlertQuery = Static<typeof AlertQuery>;
 
 export const AckRequest = Type.Object({
-  by: Type.String({ minLength: 1, maxLength: 100, description: 'who takes the alert (the authenticated user replaces it when auth is on)' }),
+  by: Type.Optional(Type.String({ maxLength: 100, description: 'ignored: the authenticated caller takes the alert' })),
   comment: Type.Optional(Type.String({ maxLength: 1000 })),
 }, { additionalProperties: false });
 export type AckRequest = Static<typeof AckRequest>;

@@ -80,6 +80,7 @@ export interface GantryApp { app: GantryFastify; io: GantryIo; routes: RouteEntr
 export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   const { config } = deps;
   const app = createFastify(config, deps.log);
+  const siteOf = (id: string) => deps.fleet.scanner(id)?.site ?? deps.telemetrySnapshot().find((r) => r.scannerId === id)?.site;
   await registerSecurityPlugins(app, config);
   const routes = registerAppPlugins(app, { auth: deps.auth, audit: deps.audit, registry: deps.registry });
   await registerDocs(app);
@@ -105,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     await app.register(whatIfRoutes, { whatif: deps.analytics.whatif });
   }
   if (deps.deadLetters) await app.register(deadLetterRoutes, { store: deps.deadLetters });
-  if (deps.alerting) await app.register(alertRoutes, { alerting: deps.alerting });
+  if (deps.alerting) await app.register(alertRoutes, { alerting: deps.alerting, siteOf });
 
   // The dashboard's files are public (the login page must load); its data is not.
   await app.register(async (web) => {
@@ -130,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
     bus: deps.bus, log: deps.log.child({ module: 'realtime' }), auth: deps.auth, registry: deps.registry, corsOrigins,
     maxUpdatesPerSecond: config.realtime.maxUpdatesPerSecond,
     telemetrySnapshot: deps.telemetrySnapshot, alertsSnapshot: deps.alertsSnapshot,
-    siteOf: (id) => deps.fleet.scanner(id)?.site ?? deps.telemetrySnapshot().find((r) => r.scannerId === id)?.site,
+    siteOf,
   });
   // Graceful shutdown: Socket.IO clients are told to go before the HTTP server waits for open connections.
   app.addHook('preClose', async () => { io.disconnectSockets(true); });

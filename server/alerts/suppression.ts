@@ -96,6 +96,8 @@ export class Suppressions {
   silencesFor(a: Alert, now: number): string[] {
     const ids: string[] = [];
     for (const s of this.silences.values()) {
+      // `sites` is the creator's site scope (a site-scoped user's silence never reaches other sites).
+      if (s.sites && !s.sites.includes(a.site)) continue;
       if (s.startsAt <= now && now < s.endsAt && s.matchers.every((m) => matches(m, a))) ids.push(s.id);
     }
     return ids;

@@ -9,6 +9,7 @@ import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
 import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
+import { LoginLockout } from './lockout.js';
 
 // Users of single sign-on carry the identity provider's issuer and subject, and an empty password hash that no
 // password verifies against.
@@ -29,6 +30,16 @@ export { HttpError as AuthError } from '../lib/http-error.js';
 
 export interface AuthStoreOptions { file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number }
 
+/**
+ * What stopped being valid, for holders of live connections (Socket.IO) to drop them at once. `user` means
+ * every session of that user (except `exceptSessionKey`) must re-authenticate: the user was deleted,
+ * disabled, demoted, re-scoped or changed their password.
+ */
+export type Revocation =
+  | { kind: 'session'; sessionKey: string }
+  | { kind: 'user'; username: string; exceptSessionKey?: string }
+  | { kind: 'token'; tokenId: string };
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKEN_RE = /^gnt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -48,10 +59,12 @@ function publicToken(t: StoredToken): ApiToken {
 export class AuthStore {
   private state: StateFile = { users: [], tokens: [], sessions: [] };
   private readonly file: AtomicFile;
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  private readonly lockout: LoginLockout;
+  private readonly revocationListeners = new Set<(r: Revocation) => void>();
 
   constructor(private readonly opts: AuthStoreOptions) {
     this.file = new AtomicFile(opts.file);
+    this.lockout = new LoginLockout({ maxAttempts: opts.maxAttempts, lockoutMs: opts.lockoutMs });
     const raw = readJsonFile(opts.file);
     if (raw !== undefined) {
       if (!Value.Check(StateFile, raw)) throw new Error(`${opts.file} is not a valid Gantry auth state file`);
@@ -77,30 +90,59 @@ export class AuthStore {
     return { username: 'admin', password, generated: !configured };
   }
 
-  /** Checks a password, with lock-out after repeated failures. The error never says which part was wrong. */
-  async login(username: string, password: string): Promise<{ sessionId: string; principal: Principal }> {
-    const now = Date.now();
-    let f = this.failures.get(username);
-    if (f && f.lockedUntil > now) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
-    if (f && f.lockedUntil !== 0) f = undefined; // a served lock-out starts a fresh count
+  /**
+   * Checks a password, with lock-out after repeated failures of this username from this client address
+   * (see lockout.ts). The error never says which part was wrong.
+   */
+  async login(username: string, password: string, address: string): Promise<{ sessionId: string; principal: Principal }> {
+    if (this.lockout.locked(username, address)) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
     const user = this.state.users.find((u) => u.username === username);
     const ok = user && !user.oidc ? await verifyPassword(password, user.passwordHash) : (await burnVerify(password), false);
     if (!ok || !user || user.disabled) {
-      const count = (f?.count ?? 0) + 1;
-      this.failures.set(username, { count, lockedUntil: count >= this.opts.maxAttempts ? now + this.opts.lockoutMs : 0 });
-      if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value as string);
+      this.lockout.failed(username, address);
       throw new AuthError(401, 'wrong username or password', 'bad_credentials');
     }
-    this.failures.delete(username);
+    this.lockout.succeeded(username, address);
     return this.startSession(user);
   }
 
   private async startSession(user: StoredUser): Promise<{ sessionId: string; principal: Principal }> {
     const now = Date.now();
     const sessionId = randomBytes(32).toString('base64url');
-    this.state.sessions.push({ idHash: sha256(sessionId), username: user.username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
+    const idHash = sha256(sessionId);
+    this.state.sessions.push({ idHash, username: user.username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
     await this.save();
-    return { sessionId, principal: this.userPrincipal(user) };
+    return { sessionId, principal: this.userPrincipal(user, idHash) };
+  }
+
+  /** Listens for revocations; returns the function that stops listening. */
+  onRevocation(fn: (r: Revocation) => void): () => void {
+    this.revocationListeners.add(fn);
+    return () => { this.revocationListeners.delete(fn); };
+  }
+
+  /** The one place a revocation leaves the store, so a shared (multi-instance) store can broadcast it here. */
+  private publishRevocation(r: Revocation): void {
+    for (const fn of this.revocationListeners) fn(r);
+  }
+
+  /** Ends every session of `username` except `exceptSessionKey`, and tells live connections to drop them. */
+  async revokeSessionsOf(username: string, exceptSessionKey?: string): Promise<void> {
+    const before = this.state.sessions.length;
+    this.state.sessions = this.state.sessions.filter((s) => s.username !== username || s.idHash === exceptSessionKey);
+    if (this.state.sessions.length !== before) await this.save();
+    this.publishRevocation({ kind: 'user', username, ...(exceptSessionKey ? { exceptSessionKey } : {}) });
+  }
+
+  /** False once the credential behind a principal no longer authenticates (for long-lived connections). */
+  isLive(p: Principal): boolean {
+    if (p.via === 'token') {
+      const t = this.state.tokens.find((x) => x.id === p.tokenId);
+      return t !== undefined && !t.revokedAt && !(t.expiresAt && t.expiresAt <= Date.now());
+    }
+    const s = this.state.sessions.find((x) => x.idHash === p.sessionKey);
+    const u = s && this.state.users.find((x) => x.username === s.username);
+    return s !== undefined && s.expiresAt > Date.now() && u !== undefined && !u.disabled;
   }
 
   /** Single sign-on: the user is found by issuer and subject (created on first login, without a password);
@@ -116,8 +158,11 @@ export class AuthStore {
       this.state.users.push(user);
     }
     if (user.disabled) throw new AuthError(403, `user ${user.username} is disabled in Gantry`, 'disabled');
+    const rescoped = user.role !== id.role || String(user.sites) !== String(id.sites);
     user.role = id.role;
     if (id.sites) user.sites = id.sites; else delete user.sites;
+    // Live connections of this user's other sessions were authorised with the old role or sites.
+    if (rescoped) this.publishRevocation({ kind: 'user', username: user.username });
     return this.startSession(user);
   }
 
@@ -126,10 +171,14 @@ export class AuthStore {
     const before = this.state.sessions.length;
     this.state.sessions = this.state.sessions.filter((s) => s.idHash !== h);
     if (this.state.sessions.length !== before) await this.save();
+    this.publishRevocation({ kind: 'session', sessionKey: h });
   }
 
-  private userPrincipal(u: StoredUser): Principal {
-    return { actor: u.username, username: u.username, role: u.role, via: 'session', ...(u.sites ? { sites: u.sites } : {}), ...(u.mustChangePassword ? { mustChangePassword: true } : {}) };
+  private userPrincipal(u: StoredUser, sessionKey: string): Principal {
+    return {
+      actor: u.username, username: u.username, role: u.role, via: 'session', sessionKey,
+      ...(u.sites ? { sites: u.sites } : {}), ...(u.mustChangePassword ? { mustChangePassword: true } : {}),
+    };
   }
 
   fromSession(sessionId: string): Principal | undefined {
@@ -137,7 +186,7 @@ export class AuthStore {
     const s = this.state.sessions.find((x) => x.idHash === h);
     if (!s || s.expiresAt <= Date.now()) return undefined;
     const u = this.state.users.find((x) => x.username === s.username);
-    return u && !u.disabled ? this.userPrincipal(u) : undefined;
+    return u && !u.disabled ? this.userPrincipal(u, h) : undefined;
   }
 
   fromBearer(bearer: string): Principal | undefined {
@@ -170,8 +219,10 @@ export class AuthStore {
     if (req.role) u.role = req.role;
     if (req.disabled !== undefined) u.disabled = req.disabled;
     if (req.sites === null) delete u.sites; else if (req.sites) u.sites = req.sites;
-    if (req.password || req.disabled || req.role) this.state.sessions = this.state.sessions.filter((s) => s.username !== username);
     await this.save();
+    if (req.password || req.disabled || req.role) await this.revokeSessionsOf(username);
+    // New sites apply to the next HTTP request at once; live sockets were authorised with the old ones.
+    else if (req.sites !== undefined) this.publishRevocation({ kind: 'user', username });
     return publicUser(u);
   }
 
@@ -179,8 +230,8 @@ export class AuthStore {
     if (!this.state.users.some((u) => u.username === username)) throw new AuthError(404, `user ${username} does not exist`);
     this.assertOtherAdmin(username);
     this.state.users = this.state.users.filter((u) => u.username !== username);
-    this.state.sessions = this.state.sessions.filter((s) => s.username !== username);
     await this.save();
+    await this.revokeSessionsOf(username);
   }
 
   private assertOtherAdmin(username: string): void {
@@ -189,7 +240,8 @@ export class AuthStore {
     if (isAdmin && admins.length === 0) throw new AuthError(409, 'the last active admin cannot be removed, disabled or demoted', 'last_admin');
   }
 
-  async changePassword(username: string, current: string, next: string): Promise<void> {
+  /** The caller's own change: ends their other sessions, keeps `currentSessionKey` (the one they are using). */
+  async changePassword(username: string, current: string, next: string, currentSessionKey: string | undefined): Promise<void> {
     const u = this.state.users.find((x) => x.username === username);
     if (u?.oidc) throw new AuthError(409, 'you sign in through single sign-on; your password is managed there', 'external_user');
     if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(400, 'current password is wrong', 'bad_credentials');
@@ -197,6 +249,7 @@ export class AuthStore {
     u.passwordHash = await hashPassword(next);
     u.mustChangePassword = false;
     await this.save();
+    await this.revokeSessionsOf(username, currentSessionKey);
   }
 
   listTokens(): ApiToken[] { return this.state.tokens.map(publicToken); }
@@ -219,6 +272,7 @@ export class AuthStore {
     if (!t) throw new AuthError(404, `token ${id} does not exist`);
     t.revokedAt ??= Date.now();
     await this.save();
+    this.publishRevocation({ kind: 'token', tokenId: id });
     return publicToken(t);
   }
 }

@@ -11,6 +11,8 @@ export interface Principal {
   /** API tokens only: what the token may do on top of its role */
   scopes?: TokenScope[];
   tokenId?: string;
+  /** Sessions only: SHA-256 of the session id (never the id), to revoke this session's live connections. */
+  sessionKey?: string;
   mustChangePassword?: boolean;
 }
 

@@ -116,8 +116,8 @@ export const ConfigSchema = Type.Object(
         initialAdminPassword: Type.String({ default: '', description: 'Password of the admin created at first start (automation, tests). Empty: a random one-time password is printed once. Secret: never logged.' }),
         stateFile: Type.String({ default: '', description: 'JSON file of users, API tokens and sessions (hashes only). Empty: <dataDir>/auth.json.' }),
         sessionTtlHours: Type.Number({ minimum: 0.01, default: 12, description: 'Lifetime of a login session.' }),
-        loginMaxAttempts: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins for one user before it is locked out.' }),
-        lockoutMinutes: Type.Number({ minimum: 0.01, default: 15, description: 'How long a user stays locked out after too many failed logins.' }),
+        loginMaxAttempts: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins of one user from one client address before that user is locked out for that address (others can still log in as them from elsewhere).' }),
+        lockoutMinutes: Type.Number({ minimum: 0.01, default: 15, description: 'How long a user stays locked out (for the address that failed) after too many failed logins.' }),
         loginRatePerMinute: Type.Integer({ minimum: 1, default: 20, description: 'Login attempts per minute per client address.' }),
         oidc: Type.Object(
           {

@@ -72,11 +72,12 @@ export class DowntimeService {
     });
   }
 
-  async report(q: DowntimeQuery): Promise<DowntimeReport> {
+  /** `visible` limits the report to the sites a site-scoped caller may see. */
+  async report(q: DowntimeQuery, visible: (site: string) => boolean = () => true): Promise<DowntimeReport> {
     const { from, to } = this.range(q);
     const scope: Scope = { from, to, ...pick(q) };
     // Vendor may come from the registry rather than the stored tags, so it is filtered here, not in the query.
-    const histories = (await this.histories(scope)).filter((h) => !q.vendor || (h.vendor ?? UNKNOWN_VENDOR) === q.vendor);
+    const histories = (await this.histories(scope)).filter((h) => visible(h.site) && (!q.vendor || (h.vendor ?? UNKNOWN_VENDOR) === q.vendor));
     return buildReport(histories, { from, to, groupBy: q.groupBy ?? 'scanner', top: q.top ?? 5, costPerHourUsd: this.settings.costPerHourUsd });
   }
 

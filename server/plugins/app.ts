@@ -7,10 +7,33 @@ import type { ErrorBody } from '../../contracts/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import { installGuard, type RouteEntry } from '../auth/guard.js';
+import { HttpError } from '../lib/http-error.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** True when `body` is valid JSON, i.e. the strict parser refused it only for its prototype keys. */
+function plainJson(body: string): boolean {
+  try { JSON.parse(body); return true; } catch { return false; }
+}
+
+/**
+ * Fastify's JSON parser (which refuses `__proto__` and `constructor.prototype` keys), but a body refused for
+ * those keys is told so: the stock answer "Body is not valid JSON" sends the caller hunting a syntax error.
+ */
+function registerJsonParser(app: FastifyInstance): void {
+  const strict = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    strict(req, body as string, (err, value) => {
+      if (err && plainJson(body as string)) {
+        done(new HttpError(400, 'the body contains a "__proto__" or "constructor.prototype" key, which is refused (prototype pollution)', 'forbidden_key'), undefined);
+      } else done(err, value);
+    });
+  });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  registerJsonParser(app);
   // A 5xx never reveals internals to the caller (the log has them).
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const statusCode = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;

@@ -16,6 +16,10 @@ import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import type { Logger } from '../../lib/logger.js';
 import { TelemetryCoalescer, type CoalescerTarget } from './coalescer.js';
+import { followRevocations } from './revocation.js';
+
+/** How often sockets are re-checked for credentials that expired without an event (a revocation is immediate). */
+const REVALIDATE_MS = 30_000;
 
 export interface RealtimeDeps {
   bus: EventBus;
@@ -59,6 +63,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   const coalesced = new Counter({ name: 'gantry_socket_telemetry_coalesced_total', help: 'Telemetry updates merged into a newer one for a client (rate limit or slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.merged); } });
   const deferred = new Counter({ name: 'gantry_socket_telemetry_deferred_total', help: 'Flush ticks a client was skipped because its previous write had not drained (slow client)', registers: [deps.registry], collect() { this.reset(); this.inc(coalescer.deferred); } });
   void clients; void coalesced; void deferred;
+  const stopRevocations = followRevocations(io, deps.auth, REVALIDATE_MS);
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as SocketAuth;
@@ -194,7 +199,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   ];
   const close = io.close.bind(io);
   io.close = (fn) => {
-    offTelemetry(); offAlert(); offAnomaly(); offPrediction(); for (const off of offPacs) off(); coalescer.stop();
+    stopRevocations(); offTelemetry(); offAlert(); offAnomaly(); offPrediction(); for (const off of offPacs) off(); coalescer.stop();
     for (const m of ['gantry_socket_clients', 'gantry_socket_telemetry_coalesced_total', 'gantry_socket_telemetry_deferred_total']) deps.registry.removeSingleMetric(m);
     return close(fn);
   };

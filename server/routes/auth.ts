@@ -28,7 +28,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
     schema: { tags: ['auth'], summary: 'Log in; sets the HttpOnly session cookie', body: LoginRequest, response: { 200: Me, ...errors } },
   }, async (req, reply) => {
     req.auditTarget = req.body.username;
-    const { sessionId, principal } = await deps.auth.login(req.body.username, req.body.password);
+    const { sessionId, principal } = await deps.auth.login(req.body.username, req.body.password, req.ip);
     req.principal = principal;
     setSessionCookie(reply, sessionId, deps);
     return toMe(principal);
@@ -36,7 +36,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
 
   app.post('/api/auth/logout', {
     config: { public: true },
-    schema: { tags: ['auth'], summary: 'End the session', response: { 200: Ok, ...errors } },
+    schema: { tags: ['auth'], summary: 'End the session; its live sockets are disconnected', response: { 200: Ok, ...errors } },
   }, async (req, reply) => {
     const sid = req.cookies[SESSION_COOKIE];
     if (sid) await deps.auth.logout(sid);
@@ -51,11 +51,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app, 
 
   app.post('/api/me/password', {
     config: { roles: ANY_ROLE, beforePasswordChange: true, rateLimit: { max: deps.loginRatePerMinute, timeWindow: 60_000 } },
-    schema: { tags: ['auth'], summary: 'Change your own password', body: ChangePasswordRequest, response: { 200: Ok, ...errors } },
+    schema: { tags: ['auth'], summary: 'Change your own password; ends your other sessions', body: ChangePasswordRequest, response: { 200: Ok, ...errors } },
   }, async (req) => {
     const p = req.principal as Principal;
     if (p.via !== 'session') throw new HttpError(403, 'API tokens have no password');
-    await deps.auth.changePassword(p.username, req.body.currentPassword, req.body.newPassword);
+    // Every other session of this user ends (and its sockets drop); the one making the change stays.
+    await deps.auth.changePassword(p.username, req.body.currentPassword, req.body.newPassword, p.sessionKey);
     return { ok: true as const };
   });
 };

@@ -22,18 +22,21 @@ export const CsvQuery = Type.Composite([
   Type.Object({ section: Type.Optional(Type.Union([Type.Literal('groups'), Type.Literal('weekly'), Type.Literal('monthly'), Type.Literal('top')])) }),
 ], { additionalProperties: false });
 
+/** A site-scoped manager's report covers their sites only. */
+const visibleTo = (p: Principal | undefined) => (site: string) => p !== undefined && canSeeSite(p, site);
+
 export const downtimeRoutes: FastifyPluginAsyncTypebox<DowntimeRouteDeps> = async (app, deps) => {
   app.get('/api/downtime', {
     config: { roles },
     schema: { tags, summary: 'Availability, MTBF, MTTR and cost per group, weekly and monthly trends, top offenders', querystring: DowntimeQuery, response: { 200: DowntimeReport, ...errors } },
-  }, async (req) => deps.downtime.report(req.query));
+  }, async (req) => deps.downtime.report(req.query, visibleTo(req.principal)));
 
   app.get('/api/downtime/csv', {
     config: { roles },
     schema: { tags, summary: 'A section of the downtime report as CSV', querystring: CsvQuery, response: { 200: Type.String(), ...errors } },
   }, async (req, reply) => {
     const { section = 'groups', ...query } = req.query;
-    const report = await deps.downtime.report(query);
+    const report = await deps.downtime.report(query, visibleTo(req.principal));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="downtime-${section}-${report.groupBy}.csv"`)

@@ -54,13 +54,15 @@ test('unacknowledged: reminders while firing, escalation to the next route after
 
 test('acknowledge: who, when, comment; stops reminders and escalation; re-arms after it resolves', async () => {
   const id = 'hot:lc-2';
-  await hot('lc-2');
-  await eventually('firing', async () => p.alerting.get(id)?.state, (s) => s === 'firing');
-  const bad = await api<{ message: string }>('POST', `/api/alerts/${id}/ack`, { comment: 'no name' });
-  assert.equal(bad.status, 400);
-  // The signed-in user takes the alert, whatever the body's `by` says.
+  // Logged in before the alert fires: escalation comes 600 ms after firing, and password hashing on a loaded
+  // machine can take longer than that.
   await p.api('/api/users', { method: 'POST', json: { username: 'dana.biomed', password: 'password-for-dana', role: 'biomed', mustChangePassword: false } });
   const dana = await p.login('dana.biomed', 'password-for-dana');
+  await hot('lc-2');
+  await eventually('firing', async () => p.alerting.get(id)?.state, (s) => s === 'firing');
+  const bad = await api<{ message: string }>('POST', `/api/alerts/${id}/ack`, { comment: 'x', assignee: 'someone' });
+  assert.equal(bad.status, 400);
+  // The signed-in user takes the alert, whatever the body's `by` says.
   const res = await p.api(`/api/alerts/${id}/ack`, { method: 'POST', cookie: dana, json: { by: 'someone-else', comment: 'on my way with the service tech' } });
   const ack = { status: res.status, json: (await res.json()) as Alert };
   assert.equal(ack.status, 200);

@@ -22,7 +22,7 @@ describe('first start', () => {
       assert.match(text, /scrypt\$16384\$8\$1\$/);
       const again = new AuthStore(opts);
       assert.equal(await again.ensureInitialAdmin(''), undefined);
-      const { principal } = await again.login('admin', first?.password as string);
+      const { principal } = await again.login('admin', first?.password as string, '127.0.0.1');
       assert.equal(principal.role, 'admin');
       assert.equal(principal.mustChangePassword, true);
     } finally { rmSync(dir, { recursive: true, force: true }); }

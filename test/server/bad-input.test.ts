@@ -51,7 +51,7 @@ const BAD: [string, string, unknown?][] = [
   ['GET', '/api/whatif/model?site=BAD'],
   ['POST', '/api/whatif', { site: 'central', scenario: { kind: 'teleport' } }],
   ['GET', '/api/alerts?severity=loud'],
-  ['POST', '/api/alerts/some-alert/ack', { comment: 5 }],
+  ['POST', '/api/alerts/some-alert/ack', { comment: 'x', assignee: 'someone' }],
   ['POST', '/api/alerts/silences', { matchers: [], endsAt: 'soon', createdBy: 'x' }],
   ['POST', '/api/alerts/maintenance', { durationMs: 0, createdBy: 'x' }],
   ['PUT', '/api/alerts/rules/mri-helium-low', ['not', 'a', 'rule']],

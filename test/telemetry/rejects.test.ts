@@ -51,7 +51,8 @@ test('every reject reason from real MQTT messages is counted exactly, dead-lette
 
   const res = await p.api('/api/dead-letters?limit=1000');
   assert.equal(res.status, 200);
-  const { entries } = await res.json() as { entries: DeadLetter[] };
+  const { items: entries, total } = await res.json() as { items: DeadLetter[]; total: number };
+  assert.equal(total, CASES.length);
   assert.equal(entries.length, CASES.length);
   assert.deepEqual(entries.map((e) => e.reason).reverse(), CASES.map(([r]) => r));
   const binary = entries.find((e) => e.encoding === 'base64');

@@ -1,5 +1,5 @@
 import type { Alert, AlertDetail } from '../../../contracts/alerts.js';
-import type { MaintenanceWindow, Silence, SilenceInput } from '../../../contracts/alert-silences.js';
+import type { MaintenanceWindow, Silence, SilenceRequest } from '../../../contracts/alert-silences.js';
 import { api } from './http.js';
 import { getSocket } from './socket.js';
 
@@ -26,15 +26,16 @@ export function fetchAlertDetail(id: string): Promise<AlertDetail> {
   return api<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`);
 }
 
-export function acknowledgeAlert(id: string, by: string, comment: string): Promise<Alert> {
-  return api<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body: { by, ...(comment ? { comment } : {}) } });
+/** The server records the signed-in user as the one who acknowledged. */
+export function acknowledgeAlert(id: string, comment: string): Promise<Alert> {
+  return api<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body: comment ? { comment } : {} });
 }
 
-/** Silences notifications for one scanner + rule until `endsAt`. */
-export function silenceAlert(alert: Alert, endsAt: number, createdBy: string, comment: string): Promise<Silence> {
-  const body: SilenceInput = {
+/** Silences notifications for one scanner + rule until `endsAt` (the server records the signed-in user as its creator). */
+export function silenceAlert(alert: Alert, endsAt: number, comment: string): Promise<Silence> {
+  const body: SilenceRequest = {
     matchers: [{ name: 'ruleId', value: alert.ruleId }, { name: 'scannerId', value: alert.scannerId }],
-    endsAt, createdBy, ...(comment ? { comment } : {}),
+    endsAt, ...(comment ? { comment } : {}),
   };
   return api<Silence>('/api/alerts/silences', { method: 'POST', body });
 }

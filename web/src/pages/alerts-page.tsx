@@ -55,7 +55,7 @@ export function AlertsPage({ alerts, me }: { alerts: readonly Alert[]; me: Me })
               {a.maintenance && <span className="tag">maintenance</span>}
               {a.flapping && <span className="tag">flapping</span>}
             </button>
-            {selected === a.id && <AlertDetailView alert={a} me={me} canAct={canAct} />}
+            {selected === a.id && <AlertDetailView alert={a} canAct={canAct} />}
           </li>
         ))}
       </ul>
@@ -63,7 +63,7 @@ export function AlertsPage({ alerts, me }: { alerts: readonly Alert[]; me: Me })
   );
 }
 
-function AlertDetailView({ alert, me, canAct }: { alert: Alert; me: Me; canAct: boolean }) {
+function AlertDetailView({ alert, canAct }: { alert: Alert; canAct: boolean }) {
   const [detail, setDetail] = useState<AlertDetail | null>(null);
   const [comment, setComment] = useState('');
   const [hours, setHours] = useState(4);
@@ -87,9 +87,9 @@ function AlertDetailView({ alert, me, canAct }: { alert: Alert; me: Me; canAct: 
       {canAct && alert.state !== 'resolved' && (
         <div className="actions">
           <label>Comment <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="what you are doing about it" data-testid="ack-comment" /></label>
-          {alert.state !== 'acknowledged' && <button type="button" data-testid="ack-button" onClick={() => void act(acknowledgeAlert(alert.id, me.username, comment), 'Acknowledged.')}>Acknowledge</button>}
+          {alert.state !== 'acknowledged' && <button type="button" data-testid="ack-button" onClick={() => void act(acknowledgeAlert(alert.id, comment), 'Acknowledged.')}>Acknowledge</button>}
           <label>Silence for <input type="number" min={1} max={168} value={hours} onChange={(e) => setHours(Number(e.target.value))} /> h</label>
-          <button type="button" className="secondary" onClick={() => void act(silenceAlert(alert, Date.now() + hours * 3_600_000, me.username, comment), `Silenced for ${hours} h.`)}>Silence</button>
+          <button type="button" className="secondary" onClick={() => void act(silenceAlert(alert, Date.now() + hours * 3_600_000, comment), `Silenced for ${hours} h.`)}>Silence</button>
         </div>
       )}
       {status && <p className="muted" role="status">{status}</p>}

@@ -4,7 +4,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { MqttDevice, type CreateMqttDeviceRequest } from '../../contracts/index.js';
+import { MqttDevice, topicMatches, type CreateMqttDeviceRequest } from '../../contracts/index.js';
 import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
 import { HttpError } from './guard.js';
 import { hashPassword, randomSecret, verifyPassword } from './passwords.js';
@@ -13,16 +13,6 @@ const StoredDevice = Type.Intersect([MqttDevice, Type.Object({ passwordHash: Typ
 type StoredDevice = Static<typeof StoredDevice>;
 const DevicesFile = Type.Object({ devices: Type.Array(StoredDevice) });
 
-/** MQTT filter match: + is one level, # the rest (including none). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/'), t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
 
 /** A subscription filter is allowed when an ACL filter covers it entirely. */
 function filterCovered(acl: string, wanted: string): boolean {

@@ -82,6 +82,7 @@ export const ConfigSchema = Type.Object(
         spoolFsyncMs: Type.Integer({ minimum: 1, default: 200, description: 'Interval of fsync of the spool (power-loss window; a killed process loses nothing).' }),
         spoolAlarmPct: Type.Integer({ minimum: 1, maximum: 99, default: 80, description: 'Spool fill (% of spoolMaxBytes) at which an alarm is raised: gauge gantry_spool_alarm, a log line and /health degraded.' }),
         deadLetterMaxBytes: Type.Integer({ minimum: 65536, default: 16777216, description: 'Disk bound of the dead-letter store of rejected messages (newest kept).' }),
+        deadLetterCapturePayload: Type.Boolean({ default: false, description: 'Keep the start (1 KiB) of each rejected payload in the dead-letter store, scrubbed of patient-like text. Off: only its shape (keys, types, sizes). Turn on briefly to debug a device.' }),
       },
       { default: {} },
     ),

@@ -13,6 +13,9 @@ export const MetricDefinition = Type.Object(
     label: Type.String(),
     unit: Type.String(),
     normal: Type.Tuple([Type.Number(), Type.Number()], { description: 'typical operating range [min, max]' }),
+    plausible: Type.Tuple([Type.Number(), Type.Number()], {
+      description: 'physically possible range [min, max] of the sensor, with margin for noise: values outside are rejected at ingest (implausible_value), so one broken or hostile device cannot poison means and charts',
+    }),
     warning: Type.Optional(Limits),
     critical: Type.Optional(Limits),
     key: Type.Optional(Type.Boolean({ description: 'shown on the fleet tile' })),

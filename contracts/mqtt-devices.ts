@@ -11,6 +11,7 @@ export const MqttDevice = Type.Object({
   username: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }),
   publish: Type.Array(TopicFilter, { minItems: 1, maxItems: 100, description: 'topics the device may publish to' }),
   subscribe: Type.Array(TopicFilter, { maxItems: 100, description: 'topics the device may subscribe to' }),
+  retain: Type.Optional(Type.Boolean({ description: 'may publish retained messages (refused otherwise)' })),
   createdAt: Type.Number(),
 });
 export type MqttDevice = Static<typeof MqttDevice>;
@@ -20,6 +21,7 @@ export const CreateMqttDeviceRequest = Type.Object(
     username: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }),
     publish: Type.Array(TopicFilter, { minItems: 1, maxItems: 100 }),
     subscribe: Type.Optional(Type.Array(TopicFilter, { maxItems: 100 })),
+    retain: Type.Optional(Type.Boolean({ description: 'allow retained messages (default: refused)' })),
   },
   { additionalProperties: false },
 );

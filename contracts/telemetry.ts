@@ -92,6 +92,7 @@ export type AcceptedMessage =
 /** Every way a message can be refused; each is counted separately in /metrics. */
 export const REJECT_REASONS = [
   'bad_topic', 'oversize', 'malformed_json', 'schema', 'too_many_samples', 'unknown_metric', 'future_timestamp', 'stale_timestamp',
+  'implausible_value', 'parse_error',
 ] as const;
 export const RejectReason = Type.Union(REJECT_REASONS.map((r) => Type.Literal(r)));
 export type RejectReason = Static<typeof RejectReason>;
@@ -106,16 +107,18 @@ export const REJECT_REASON_DOC: Record<RejectReason, string> = {
   unknown_metric: 'a metric not in the catalog for the topic\'s modality',
   future_timestamp: 'a timestamp more than `ingest.maxFutureSkewSeconds` ahead of the server clock',
   stale_timestamp: 'a timestamp older than the raw retention (`influx.retentionDays`): InfluxDB would drop it',
+  implausible_value: 'a value outside the metric\'s physically plausible range (`plausible` in the metric catalog)',
+  parse_error: 'the payload made the parser fail unexpectedly (a Gantry bug, counted so it is seen; the message is not redelivered)',
 };
 
-/** A rejected message as the dead-letter store keeps it (payload truncated). */
+/** A rejected message as the dead-letter store keeps it: the shape of the payload, never its text by default. */
 export const DeadLetter = Type.Object({
   at: Type.Number({ description: 'epoch ms when it was rejected' }),
   reason: Type.String(),
   topic: Type.String(),
   detail: Type.String(),
   payloadBytes: Type.Integer(),
-  payload: Type.String({ description: 'start of the payload (UTF-8, or base64 when binary)' }),
-  encoding: Type.Union([Type.Literal('utf8'), Type.Literal('base64')]),
+  shape: Type.String({ description: 'keys, types and sizes of the payload (e.g. {"ts": number, "metrics": {"power_kw": string(4)}}), no values' }),
+  payload: Type.Optional(Type.String({ description: 'start of the payload, scrubbed of patient-like text; only when ingest.deadLetterCapturePayload is on' })),
 });
 export type DeadLetter = Static<typeof DeadLetter>;

@@ -19,11 +19,6 @@ export function scannerTopic(t: Omit<ScannerTopic, 'channel'>, channel: ScannerC
   return `${TOPIC_ROOT}/${t.site}/${t.modality}/${t.scannerId}/${channel}`;
 }
 
-/** Subscription filter for one channel across the whole fleet. */
-export function fleetFilter(channel: ScannerChannel): string {
-  return `${TOPIC_ROOT}/+/+/+/${channel}`;
-}
-
 /** Parses a scanner topic; returns a reason string instead of throwing so callers can count rejects. */
 export function parseScannerTopic(topic: string): ScannerTopic | { error: string } {
   const parts = topic.split('/');
@@ -36,4 +31,15 @@ export function parseScannerTopic(topic: string): ScannerTopic | { error: string
   if (!SLUG_RE.test(scannerId)) return { error: `scanner id "${scannerId}" is not a lowercase id` };
   if (!(CHANNELS as readonly string[]).includes(channel)) return { error: `channel "${channel}" is not one of ${CHANNELS.join(', ')}` };
   return { site, modality: modality as Modality, scannerId, channel: channel as ScannerChannel };
+}
+
+/** MQTT filter match: + is one level, # the rest (including none). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/'), t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
 }

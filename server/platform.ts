@@ -82,7 +82,12 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     let mqttUrl = config.mqtt.url;
     if (!mqttUrl) {
       const auth = { devices: access.mqttDevices, allowAnonymous: config.mqtt.allowAnonymous };
-      broker = await startEmbeddedBroker({ host: config.mqtt.embeddedHost, port: config.mqtt.embeddedPort, log: log.child({ module: 'broker' }), auth });
+      const m = config.mqtt;
+      const limits = {
+        maxPacketBytes: m.embeddedMaxPacketBytes, connectTimeoutMs: m.embeddedConnectTimeoutMs, maxPending: m.embeddedMaxPendingConnections,
+        maxPendingPerAddress: m.embeddedMaxPendingPerAddress, loginDelay: { baseMs: m.loginDelayBaseMs, maxMs: m.loginDelayMaxMs },
+      };
+      broker = await startEmbeddedBroker({ host: m.embeddedHost, port: m.embeddedPort, log: log.child({ module: 'broker' }), auth, limits });
       stops.push(() => broker?.stop());
       mqttUrl = broker.url;
     }

@@ -7,7 +7,7 @@
 // so one connection goes a long way; for more, `connections` > 1 opens several clients on a shared
 // subscription ($share/group/...), which Mosquitto and other MQTT 5 brokers balance between them.
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
-import { fleetFilter, type AcceptedMessage, type RejectReason, type ScannerChannel } from '../../contracts/index.js';
+import { TOPIC_ROOT, topicMatches, type AcceptedMessage, type RejectReason } from '../../contracts/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { LogThrottle } from '../../lib/log-throttle.js';
 import type { Collector } from '../types.js';
@@ -36,9 +36,13 @@ export interface ScannerTelemetryOptions {
   connections?: number;
   /** Shared subscription group; empty: a plain subscription (only with one connection). */
   sharedGroup?: string;
+  /** Topic filters under the root that another Gantry collector handles (PACS push); skipped here. */
+  othersHandle?: readonly string[];
 }
 
-const CHANNELS: readonly ScannerChannel[] = ['telemetry', 'status', 'event'];
+// The whole root, not just the scanner shapes: a message a device may publish but on a shape Gantry does not
+// read must become a dead letter with a reason, not be acknowledged by the broker and vanish unseen.
+const ROOT_FILTER = `${TOPIC_ROOT}/#`;
 
 export class ScannerTelemetryCollector implements Collector {
   readonly name = 'scanner-telemetry';
@@ -61,7 +65,7 @@ export class ScannerTelemetryCollector implements Collector {
   async start(): Promise<void> {
     const n = Math.max(1, this.opts.connections ?? 1);
     const group = this.opts.sharedGroup || (n > 1 ? 'gantry' : '');
-    const filters = CHANNELS.map((c) => (group ? `$share/${group}/${fleetFilter(c)}` : fleetFilter(c)));
+    const filters = [group ? `$share/${group}/${ROOT_FILTER}` : ROOT_FILTER];
     await Promise.all(Array.from({ length: n }, (_, i) => this.connect(i === 0 ? this.opts.clientId : `${this.opts.clientId}-${i}`, filters)));
     // A message we could not make durable stays un-acknowledged, and a broker redelivers it only on a new
     // connection of the session; so once the sink can take data again, reconnect the clients that hold some.
@@ -117,14 +121,25 @@ export class ScannerTelemetryCollector implements Collector {
     this.unacked.clear();
   }
 
+  /** Throws only when the sink cannot make an accepted message durable: the one case worth a redelivery. */
   private handle(topic: string, payload: Buffer): void {
+    if (this.opts.othersHandle?.some((f) => topicMatches(f, topic))) return;
     const result = parseScannerMessage(topic, payload, this.opts.limits);
     if (!result.ok) {
-      this.rejects.rejected(result.reason, topic, result.detail, payload);
-      this.throttle.warn(`reject:${result.reason}`, { reason: result.reason, topic, detail: result.detail }, 'scanner message rejected');
+      this.reject(result.reason, topic, result.detail, payload);
       return;
     }
     this.sink.accept(result);
+  }
+
+  private reject(reason: RejectReason, topic: string, detail: string, payload: Buffer): void {
+    try {
+      this.rejects.rejected(reason, topic, detail, payload);
+    } catch (err) {
+      // Redelivering a rejected message would reject it again, forever; losing its dead letter is the lesser harm.
+      this.throttle.warn('reject-sink', { err: (err as Error).message }, 'could not record a rejected message');
+    }
+    this.throttle.warn(`reject:${reason}`, { reason, detail }, 'scanner message rejected');
   }
 
   async stop(): Promise<void> {

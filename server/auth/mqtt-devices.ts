@@ -4,25 +4,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { MqttDevice, type CreateMqttDeviceRequest } from '../../contracts/index.js';
+import { MqttDevice, topicMatches, type CreateMqttDeviceRequest } from '../../contracts/index.js';
 import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
 import { HttpError } from './guard.js';
-import { hashPassword, randomSecret, verifyPassword } from './passwords.js';
+import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 
 const StoredDevice = Type.Intersect([MqttDevice, Type.Object({ passwordHash: Type.String() })]);
 type StoredDevice = Static<typeof StoredDevice>;
 const DevicesFile = Type.Object({ devices: Type.Array(StoredDevice) });
 
-/** MQTT filter match: + is one level, # the rest (including none). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/'), t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
 
 /** A subscription filter is allowed when an ACL filter covers it entirely. */
 function filterCovered(acl: string, wanted: string): boolean {
@@ -38,11 +28,17 @@ function filterCovered(acl: string, wanted: string): boolean {
 
 export type MqttIdentity = { kind: 'internal' } | { kind: 'anonymous' } | { kind: 'device'; device: MqttDevice };
 
+/** Client ids and usernames starting with this belong to Gantry's own clients (collector, PACS, simulator). */
+export const RESERVED_PREFIX = 'gantry';
+// What the broker assigns to a client that sends an empty id (clean session): random, so it cannot be guessed.
+const BROKER_ASSIGNED = /^aedes_[0-9a-f-]{36}$/;
+
 export class MqttDevices {
   private devices: StoredDevice[] = [];
   private readonly file: AtomicFile;
   /** Credential of Gantry's own clients (collector, simulator); lives only in memory. */
   readonly internal = { username: 'gantry-internal', password: randomBytes(24).toString('base64url') };
+  private readonly removedListeners: ((username: string) => void)[] = [];
 
   constructor(path: string) {
     this.file = new AtomicFile(path);
@@ -56,11 +52,17 @@ export class MqttDevices {
   list(): MqttDevice[] { return this.devices.map(({ passwordHash: _h, ...d }) => d); }
 
   async create(req: CreateMqttDeviceRequest): Promise<{ password: string; device: MqttDevice }> {
-    if (req.username === this.internal.username || this.devices.some((d) => d.username === req.username)) {
+    if (req.username.startsWith(RESERVED_PREFIX)) {
+      // A device named like Gantry's own clients could otherwise use their client ids (its own, by the rule below).
+      throw new HttpError(400, `usernames starting with "${RESERVED_PREFIX}" are reserved for Gantry's own clients`, 'reserved');
+    }
+    if (this.devices.some((d) => d.username === req.username)) {
       throw new HttpError(409, `device ${req.username} exists`, 'exists');
     }
     const password = randomSecret();
-    const device: MqttDevice = { username: req.username, publish: req.publish, subscribe: req.subscribe ?? [], createdAt: Date.now() };
+    const device: MqttDevice = {
+      username: req.username, publish: req.publish, subscribe: req.subscribe ?? [], createdAt: Date.now(), ...(req.retain ? { retain: true } : {}),
+    };
     this.devices.push({ ...device, passwordHash: await hashPassword(password) });
     await this.save();
     return { password, device };
@@ -70,7 +72,11 @@ export class MqttDevices {
     if (!this.devices.some((d) => d.username === username)) throw new HttpError(404, `device ${username} does not exist`);
     this.devices = this.devices.filter((d) => d.username !== username);
     await this.save();
+    for (const l of this.removedListeners) l(username);
   }
+
+  /** Called after a credential is deleted, so the broker can drop its open connections at once. */
+  onRemoved(listener: (username: string) => void): void { this.removedListeners.push(listener); }
 
   private save(): Promise<void> {
     return this.file.write(JSON.stringify({ devices: this.devices }, null, 1));
@@ -84,9 +90,32 @@ export class MqttDevices {
       return a.length === b.length && timingSafeEqual(a, b) ? { kind: 'internal' } : undefined;
     }
     const d = this.devices.find((x) => x.username === username);
-    if (!d || !(await verifyPassword(pw, d.passwordHash))) return undefined;
+    if (!d) {
+      // Same work as for a known username, so the answer time does not tell which usernames exist.
+      await burnVerify(pw);
+      return undefined;
+    }
+    if (!(await verifyPassword(pw, d.passwordHash))) return undefined;
     const { passwordHash: _h, ...device } = d;
     return { kind: 'device', device };
+  }
+
+  /**
+   * A device may only use its username as client id, or `<username>-<suffix>`: a client id names a broker
+   * session, and taking over another's (the collector's above all) would disconnect it and wipe or inherit its
+   * queued messages. Anonymous clients (development only) may use any id outside the reserved prefix.
+   */
+  static mayUseClientId(id: MqttIdentity, clientId: string): boolean {
+    if (id.kind === 'internal') return true;
+    if (BROKER_ASSIGNED.test(clientId)) return true;
+    if (id.kind === 'anonymous') return !clientId.toLowerCase().startsWith(RESERVED_PREFIX);
+    const u = id.device.username;
+    return clientId === u || (clientId.startsWith(`${u}-`) && clientId.length > u.length + 1);
+  }
+
+  /** Retained messages outlive the device's connection and are replayed to every subscriber: opt-in only. */
+  static mayRetain(id: MqttIdentity): boolean {
+    return id.kind === 'internal' || (id.kind === 'device' && id.device.retain === true);
   }
 
   static mayPublish(id: MqttIdentity, topic: string): boolean {

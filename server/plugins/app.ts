@@ -24,7 +24,7 @@ function registerJsonParser(app: FastifyInstance): void {
   const strict = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    strict(req, body as string, (err, value) => {
+    void strict(req, body as string, (err, value) => {
       if (err && plainJson(body as string)) {
         done(new HttpError(400, 'the body contains a "__proto__" or "constructor.prototype" key, which is refused (prototype pollution)', 'forbidden_key'), undefined);
       } else done(err, value);

@@ -6,7 +6,7 @@ import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { FleetRegistry } from '../fleet/registry.js';
 import { rollupRange, type RollupSettings } from '../telemetry/rollups.js';
 import { buildSeriesQuery, chooseStepMs, parseSeries, planSegments } from '../series/series-query.js';
-import type { InfluxStore } from '../storage/influx.js';
+import { InfluxQueryError, type InfluxStore } from '../storage/influx.js';
 import { AUDIENCE } from '../../contracts/auth.js';
 
 export interface TelemetryRouteDeps {
@@ -18,7 +18,7 @@ export interface TelemetryRouteDeps {
   rollup: RollupSettings | undefined;
 }
 
-const errors = { '4xx': ErrorBody };
+const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 const tags = ['telemetry'];
 const toMs = (t: Timestamp): number => (typeof t === 'number' ? t : Date.parse(t));
 
@@ -30,7 +30,7 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
     });
 
   app.get('/api/telemetry/series', { config: { roles: ANY_ROLE }, schema: { tags, summary: 'Downsampled series (mean/min/max per bucket)', querystring: SeriesQuery, response: { 200: SeriesResponse, ...errors } } },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
       const from = toMs(q.from);
       const to = q.to === undefined ? Date.now() : toMs(q.to);
@@ -43,7 +43,15 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRouteDeps> = as
       const stepMs = chooseStepMs(to - from, maxPoints, (q.step ?? 0) * 1000);
       const metrics = [...new Set(q.metrics.split(','))];
       const r = { database: deps.influx.settings.database, retentionPolicy: deps.influx.settings.retentionPolicy, scanner: q.scanner, metrics, from, to, stepMs, maxPoints };
-      return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, planSegments(from, to, stepMs, Date.now(), deps.rollup !== undefined))));
+      try {
+        return parseSeries(r, await deps.influx.query(buildSeriesQuery(r, planSegments(from, to, stepMs, Date.now(), deps.rollup !== undefined))));
+      } catch (err) {
+        if (!(err instanceof InfluxQueryError)) throw err;
+        // Said plainly (and logged): a 5xx body would otherwise hide why the chart is empty.
+        req.log.warn({ err: err.message, scanner: q.scanner }, 'series query failed in InfluxDB');
+        const statusCode = err.kind === 'unreachable' ? 503 : 502;
+        return reply.code(statusCode).send({ statusCode, error: statusCode === 503 ? 'Service Unavailable' : 'Bad Gateway', message: err.message, code: `influx_${err.kind}` });
+      }
     });
 
   app.post('/api/telemetry/rollup', {

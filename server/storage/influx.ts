@@ -37,6 +37,32 @@ export function influxIdent(value: string): string {
 // context. Silencing the client's logger keeps failures from being reported twice and unstructured.
 setLogger({ error: () => undefined, warn: () => undefined });
 
+/**
+ * A query InfluxDB could not answer, said plainly: it refused the statement (an InfluxQL error), its reply was
+ * not JSON (1.x sends plain text with HTTP 200 when it cannot encode a result, e.g. a mean that overflowed to
+ * +Inf), or it was unreachable. Routes turn it into a 4xx/5xx error body instead of an unexplained 500.
+ */
+export class InfluxQueryError extends Error {
+  constructor(readonly kind: 'refused' | 'unreadable' | 'unreachable', message: string) {
+    super(message);
+    this.name = 'InfluxQueryError';
+  }
+}
+
+function queryError(err: unknown): InfluxQueryError {
+  if (err instanceof InfluxQueryError) return err;
+  if (err instanceof SyntaxError) {
+    return new InfluxQueryError('unreadable', 'InfluxDB could not encode the result (a stored value is not finite, e.g. a sum or mean that overflowed); narrow the range or delete the bad points');
+  }
+  const e = err as { statusCode?: number; body?: string; message?: string };
+  if (typeof e.statusCode === 'number') {
+    let detail = e.body ?? e.message ?? '';
+    try { detail = (JSON.parse(detail) as { error?: string }).error ?? detail; } catch { /* plain text body */ }
+    return new InfluxQueryError(e.statusCode < 500 ? 'refused' : 'unreachable', `InfluxDB answered ${e.statusCode}: ${detail.slice(0, 300)}`);
+  }
+  return new InfluxQueryError('unreachable', `InfluxDB is unreachable: ${e.message ?? String(err)}`);
+}
+
 export class InfluxStore {
   readonly client: InfluxDB;
   readonly transport: V1CompatTransport;
@@ -55,17 +81,23 @@ export class InfluxStore {
     return this.client.getWriteApi('', `${this.settings.database}/${retentionPolicy}`, 'ms', options);
   }
 
-  /** Runs InfluxQL statements; throws on the first statement error. Timestamps come back as epoch ms. */
+  /** Runs InfluxQL statements; throws an InfluxQueryError on the first error. Timestamps come back as epoch ms. */
   async query(q: string, db = this.settings.database): Promise<QuerySeries[][]> {
     const params = new URLSearchParams({ q, epoch: 'ms' });
     if (db) params.set('db', db);
-    const res = (await this.transport.request(`/query?${params.toString()}`, '', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    })) as QueryResponse;
-    if (res.error) throw new Error(`InfluxDB: ${res.error}`);
+    let res: QueryResponse;
+    try {
+      res = (await this.transport.request(`/query?${params.toString()}`, '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })) as QueryResponse;
+    } catch (err) {
+      throw queryError(err);
+    }
+    if (typeof res !== 'object' || res === null) throw queryError(new SyntaxError('not JSON'));
+    if (res.error) throw new InfluxQueryError('refused', `InfluxDB: ${res.error}`);
     return (res.results ?? []).map((r) => {
-      if (r.error) throw new Error(`InfluxDB: ${r.error}`);
+      if (r.error) throw new InfluxQueryError('refused', `InfluxDB: ${r.error}`);
       return r.series ?? [];
     });
   }

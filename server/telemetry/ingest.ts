@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { ScannerTelemetryCollector } from '../../collectors/scanner-telemetry/collector.js';
 import type { Config } from '../config/schema.js';
+import { PACS_METRICS_FILTER } from '../../contracts/pacs.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
@@ -60,7 +61,11 @@ export async function startIngest(d: IngestDeps): Promise<Ingest> {
       stops.push(() => l.stop());
     }
     const metrics = new IngestMetrics(d.registry);
-    const deadLetters = new DeadLetterStore({ dir: join(d.dataDir, 'dead-letters'), maxBytes: config.ingest.deadLetterMaxBytes });
+    const deadLetters = new DeadLetterStore({
+      dir: join(d.dataDir, 'dead-letters'), maxBytes: config.ingest.deadLetterMaxBytes, capturePayload: config.ingest.deadLetterCapturePayload,
+      onError: (err) => log.error({ err: err.message }, 'could not append dead letters'),
+    });
+    stops.push(() => deadLetters.close());
     const spool = new Spool({ dir: join(d.dataDir, 'spool'), maxBytes: config.ingest.spoolMaxBytes, fsyncIntervalMs: config.ingest.spoolFsyncMs });
     stops.push(() => spool.close());
     metrics.spoolCapacity.set(spool.maxBytes);
@@ -103,7 +108,7 @@ export async function startIngest(d: IngestDeps): Promise<Ingest> {
     const m = config.mqtt;
     const collector = new ScannerTelemetryCollector({
       url: d.mqttUrl, clientId: m.clientId, ...(d.mqttCredentials ?? (m.username ? { username: m.username, password: m.password } : {})),
-      connections: m.collectorConnections, sharedGroup: m.sharedGroup,
+      connections: m.collectorConnections, sharedGroup: m.sharedGroup, othersHandle: config.pacs.acceptPushed ? [PACS_METRICS_FILTER] : [],
       limits: {
         maxPayloadBytes: config.ingest.maxPayloadBytes, maxSamplesPerMessage: config.ingest.maxSamplesPerMessage,
         maxFutureSkewMs: config.ingest.maxFutureSkewSeconds * 1000, maxPastAgeMs: config.influx.retentionDays * 86400000,

@@ -67,18 +67,22 @@ function channel(name: 'telemetry' | 'status' | 'event', item: TObject, batchKey
 }
 
 export function renderMqttApiDoc(): string {
-  const catalog = MODALITIES.map((m) => [`### ${m}`, '', '| metric | unit | normal | warning | critical |', '| --- | --- | --- | --- | --- |',
+  const catalog = MODALITIES.map((m) => [`### ${m}`, '', '| metric | unit | normal | warning | critical | plausible (else rejected) |', '| --- | --- | --- | --- | --- | --- |',
     ...metricCatalog.modalities[m].map((d) => {
       const lim = (l?: { low?: number; high?: number }) => [l?.low !== undefined ? `< ${l.low}` : '', l?.high !== undefined ? `> ${l.high}` : ''].filter(Boolean).join(', ');
-      return `| \`${d.name}\` | ${d.unit} | ${d.normal[0]} – ${d.normal[1]} | ${lim(d.warning)} | ${lim(d.critical)} |`;
+      return `| \`${d.name}\` | ${d.unit} | ${d.normal[0]} – ${d.normal[1]} | ${lim(d.warning)} | ${lim(d.critical)} | ${d.plausible[0]} – ${d.plausible[1]} |`;
     }), ''].join('\n'));
   return [
     '# MQTT API (v1)', '',
     '<!-- Generated from contracts/ by `npm run docs:mqtt`; test/telemetry/mqtt-api-doc.test.ts fails when it is stale. -->', '',
     `Topics: \`${TOPIC_ROOT}/{site}/{modality}/{scannerId}/{channel}\` with channel \`telemetry\`, \`status\` or \`event\`.`,
     `\`site\` and \`scannerId\` are lowercase ids (${describeType(Slug)}), \`modality\` is one of ${MODALITIES.map((m) => `\`${m}\``).join(', ')}.`,
-    'Gantry subscribes to `gantry/v1/+/+/+/{channel}` (MQTT 5 brokers: optionally as a shared subscription), so topics of another',
-    'shape never reach it.', '',
+    `Gantry subscribes to \`${TOPIC_ROOT}/#\` (MQTT 5 brokers: optionally as a shared subscription). A message under the root`,
+    'on any other shape (except PACS metrics, `gantry/v1/{site}/pacs/{pacsId}/metrics`) is rejected as `bad_topic`, so it',
+    'becomes a dead letter instead of vanishing.', '',
+    'Free text (`reason`, `detail`) must be technical. Anything in it that looks like a patient identifier (a DICOM',
+    'person name `FAMILY^GIVEN`, a run of 6+ digits, a date with a 19xx/20xx year, words such as "patient", "MRN",',
+    '"DOB") is replaced by `[redacted]` before it is stored.', '',
     'Publish at **QoS 1**. Gantry acknowledges (PUBACK) a message only once it is durable in its write-ahead spool, and',
     'keeps a persistent session, so nothing the broker accepted is lost when Gantry or InfluxDB restarts. A point is',
     'identified by its scanner, measurement and millisecond timestamp: a redelivered message overwrites itself, it is never',
@@ -96,7 +100,8 @@ export function renderMqttApiDoc(): string {
     '## Rejections', '',
     'A message is refused whole: it is acknowledged (so the broker does not redeliver it forever), counted in',
     '`gantry_ingest_rejects_total{reason}`, logged once per reason per minute, and kept in the bounded dead-letter store',
-    '(`GET /api/dead-letters`: time, reason, topic, detail and the start of the payload).', '',
+    '(`GET /api/dead-letters`: time, reason, topic, detail and the shape of the payload — its keys, types and sizes,',
+    'never its text, unless an administrator turns on `ingest.deadLetterCapturePayload`, and even then scrubbed).', '',
     '| reason | when |', '| --- | --- |',
     ...REJECT_REASONS.map((r) => `| \`${r}\` | ${REJECT_REASON_DOC[r]} |`), '',
     '## Metric catalog', '',

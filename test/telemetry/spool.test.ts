@@ -37,16 +37,37 @@ test('spool keeps order across rotations, resumes at its cursor, drops a torn ta
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-test('dead-letter store stays within its bound and lists the newest first', () => {
+test('dead-letter store stays within its bound and lists the newest first', async () => {
   const dir = tempDir('dead');
   try {
-    const store = new DeadLetterStore({ dir, maxBytes: 65536, payloadBytes: 100 });
+    const store = new DeadLetterStore({ dir, maxBytes: 65536, payloadBytes: 100, capturePayload: true });
     for (let i = 0; i < 2000; i++) store.add('schema', `t/${i}`, `detail ${i}`, Buffer.from('y'.repeat(500)), i);
+    assert.deepEqual(store.list(2).map((e) => e.at), [1999, 1998], 'listed before they reach the disk');
+    await store.flush();
     const size = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
     assert.ok(size <= 65536, `on disk ${size} bytes`);
     const listed = store.list(5);
     assert.deepEqual(listed.map((e) => e.at), [1999, 1998, 1997, 1996, 1995]);
-    assert.equal(listed[0]?.payload.length, 100);
+    assert.equal(listed[0]?.payload?.length, 100);
     assert.equal(listed[0]?.payloadBytes, 500);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('dead letters keep the shape of a payload, not its text; captured payloads are scrubbed', async () => {
+  const dir = tempDir('dead');
+  try {
+    const payload = Buffer.from(JSON.stringify({ ts: 1, state: 'down', reason: 'Patient DOE^JOHN MRN 12345678', metrics: { power_kw: 'high' } }));
+    const plain = new DeadLetterStore({ dir, maxBytes: 65536 });
+    plain.add('schema', 'gantry/v1/a/mri/DOE^JOHN/status', 'd', payload);
+    await plain.close();
+    const [e] = new DeadLetterStore({ dir, maxBytes: 65536 }).list(1);
+    assert.equal(e?.shape, '{"ts": number, "state": string(4), "reason": string(29), "metrics": {"power_kw": string(4)}}');
+    assert.equal(e?.payload, undefined);
+    assert.equal(e?.topic, 'gantry/v1/a/mri/[redacted]/status');
+    const captured = new DeadLetterStore({ dir, maxBytes: 65536, capturePayload: true });
+    captured.add('schema', 't', 'd', payload);
+    await captured.close();
+    const text = JSON.stringify(captured.list(10));
+    for (const id of ['DOE', 'JOHN', '12345678']) assert.ok(!text.includes(id), `${id} kept`);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -21,7 +21,11 @@ export function expectationOf(kind: PacsSimFaultKind, timeScale: number): PacsSi
 
 export interface ScheduleOptions { seed: number; startMs: number; cycleMs: number; windowMs: number; timeScale: number }
 
-interface Slot { kind: PacsSimFaultKind; offsetMs: number }
+interface Slot { kind: PacsSimFaultKind; offsetMs: number; durationMs: number }
+
+/** A slow recall lasts three windows (tape / cold-object recall episodes last minutes), so that over the
+ *  hour of the retrieval percentiles more than 5 % of archive retrievals are slow and p95 crosses 5 s. */
+const LENGTH: Partial<Record<PacsSimFaultKind, number>> = { slow_recall: 3 };
 
 export class FaultSchedule {
   private readonly slots: Slot[];
@@ -34,7 +38,7 @@ export class FaultSchedule {
     // One slot per kind; the window opens one window-length into its slot (or later, to end with it).
     const spacing = o.cycleMs / kinds.length;
     const lead = Math.max(0, Math.min(o.windowMs, spacing - o.windowMs));
-    this.slots = kinds.map((kind, i) => ({ kind, offsetMs: lead + i * spacing }));
+    this.slots = kinds.map((kind, i) => ({ kind, offsetMs: lead + i * spacing, durationMs: Math.min((LENGTH[kind] ?? 1) * o.windowMs, spacing - lead) }));
   }
 
   get cycleMs(): number { return this.o.cycleMs; }
@@ -43,7 +47,7 @@ export class FaultSchedule {
   at(t: number): PacsSimFaultKind | undefined {
     if (t < this.o.startMs) return undefined;
     const inCycle = (t - this.o.startMs) % this.o.cycleMs;
-    return this.slots.find((s) => inCycle >= s.offsetMs && inCycle < s.offsetMs + this.o.windowMs)?.kind;
+    return this.slots.find((s) => inCycle >= s.offsetMs && inCycle < s.offsetMs + s.durationMs)?.kind;
   }
 
   /** Every window that starts before `untilMs`. */
@@ -53,7 +57,7 @@ export class FaultSchedule {
       for (const s of this.slots) {
         const startMs = this.o.startMs + c * this.o.cycleMs + s.offsetMs;
         if (startMs >= untilMs) continue;
-        out.push({ kind: s.kind, startMs, endMs: startMs + this.o.windowMs, start: new Date(startMs).toISOString(), expect: expectationOf(s.kind, this.o.timeScale) });
+        out.push({ kind: s.kind, startMs, endMs: startMs + s.durationMs, start: new Date(startMs).toISOString(), expect: expectationOf(s.kind, this.o.timeScale) });
       }
     }
     return out.sort((a, b) => a.startMs - b.startMs);

@@ -120,6 +120,20 @@ describe('the simulated PACS, probed by Gantry', () => {
     assert.equal((await fetch(`${p.url}/api/pacs`)).status, 401);
   });
 
+  test('site scoping and roles: another site\'s IT sees no PACS, a viewer is refused', async () => {
+    const admin = (body: unknown) => fetch(`${p.url}/api/users`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const login = async (username: string) => {
+      const res = await fetch(`${p.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'long-enough-password' }) });
+      return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    };
+    assert.ok((await admin({ username: 'river-it', password: 'long-enough-password', role: 'it', sites: ['riverside'], mustChangePassword: false })).ok);
+    assert.ok((await admin({ username: 'viewer1', password: 'long-enough-password', role: 'viewer', mustChangePassword: false })).ok);
+    const river = await login('river-it');
+    assert.deepEqual(await (await fetch(`${p.url}/api/pacs`, { headers: { cookie: river } })).json(), []);
+    assert.equal((await fetch(`${p.url}/api/pacs/sim-pacs/history?from=${Date.now() - 60_000}`, { headers: { cookie: river } })).status, 404);
+    assert.equal((await fetch(`${p.url}/api/pacs`, { headers: { cookie: await login('viewer1') } })).status, 403);
+  });
+
   test('PACS alerts fire: tier above 85 % and an association failure streak', async () => {
     await eventually('PACS alerts', async () => p.alerting.snapshot().filter((a) => a.scannerId === 'sim-pacs').map((a) => a.ruleId),
       (ids) => ids.includes('pacs-tier-fill') && ids.includes('pacs-failure-streak'), 20_000);

@@ -37,7 +37,8 @@ function TimeChart({ rows, keys, range, unit, children, bars }: { rows: Row[]; k
         </BarChart>
       ) : (
         <LineChart data={rows}><CartesianGrid strokeDasharray="3 3" />{axis}<YAxis unit={unit === '%' ? ' %' : ''} width={unit === '%' ? 55 : 60} {...(unit === '%' ? { domain: [0, 100] } : {})} />{tooltip}<Legend />{children}
-          {keys.map((k, i) => <Line key={k} dataKey={k} stroke={COLOURS[i % COLOURS.length]} dot={rows.length < 3} connectNulls isAnimationActive={false} />)}
+          {/* A series with a few points so far (a fresh start) shows them as dots, or it would not show at all. */}
+          {keys.map((k, i) => <Line key={k} dataKey={k} stroke={COLOURS[i % COLOURS.length]} dot={rows.filter((r) => r[k] != null).length < 4} connectNulls isAnimationActive={false} />)}
         </LineChart>
       )}
     </ResponsiveContainer>

@@ -50,6 +50,14 @@ export class FaultSchedule {
     return this.slots.find((s) => inCycle >= s.offsetMs && inCycle < s.offsetMs + s.durationMs)?.kind;
   }
 
+  /** How many windows have started by `t` (cheap: the simulator checks it on every tick). */
+  startedCount(t: number): number {
+    if (t < this.o.startMs) return 0;
+    const cycles = Math.floor((t - this.o.startMs) / this.o.cycleMs);
+    const inCycle = (t - this.o.startMs) % this.o.cycleMs;
+    return cycles * this.slots.length + this.slots.filter((s) => s.offsetMs <= inCycle).length;
+  }
+
   /** Every window that starts before `untilMs`. */
   windows(untilMs: number): PacsSimFaultWindow[] {
     const out: PacsSimFaultWindow[] = [];

@@ -79,7 +79,7 @@ export class PacsSimulator {
     const down = this.schedule.at(Date.now()) === 'outage';
     if (down && this.scp.listening) this.switching = this.switching.then(() => this.scp.close());
     else if (!down && !this.scp.listening) this.switching = this.switching.then(() => (this.scp.listening ? undefined : this.scp.listen(this.port))).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'simulated PACS could not listen again'));
-    const started = this.schedule.windows(Date.now()).length;
+    const started = this.schedule.startedCount(Date.now());
     if (started !== this.windowsWritten) {
       this.windowsWritten = started;
       void this.truthFile?.write(`${JSON.stringify(this.groundTruth(), null, 2)}\n`).catch(() => undefined);

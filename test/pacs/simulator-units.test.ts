@@ -26,6 +26,7 @@ test('every fault kind once per cycle; at() agrees with the ground-truth windows
   const slow = w.find((x) => x.kind === 'slow_recall');
   assert.equal(slow ? slow.endMs - slow.startMs : 0, 60_000, 'a slow recall lasts three windows');
   assert.equal(s.at(999_999), undefined);
+  for (const t of [999_999, 1_020_000, 1_500_000, 1_000_000 + 600_000 + 21_000]) assert.equal(s.startedCount(t), s.windows(t + 1).length, `started by ${t}`);
 });
 
 test('the synthetic archive: UIDs decode to their day, tiers follow age, and unknown UIDs are not found', () => {

@@ -11,5 +11,7 @@ buildWebIfStale(say);
 process.env.GANTRY_SIMULATOR_ENABLED ??= 'true';
 // A week of simulated history, so the trends, downtime and what-if pages have data from the first minute.
 process.env.GANTRY_SIMULATOR_BACKFILL_DAYS ??= '7';
-say(`[gantry] starting: private InfluxDB, embedded MQTT broker, collectors, server${process.env.GANTRY_SIMULATOR_ENABLED === 'true' ? ', simulated fleet' : ''}`);
+// A simulated PACS beside the fleet: a real DICOM node the PACS probes talk to (GANTRY_PACS_SIMULATOR_ENABLED=false to skip).
+process.env.GANTRY_PACS_SIMULATOR_ENABLED ??= 'true';
+say(`[gantry] starting: private InfluxDB, embedded MQTT broker, collectors, server${process.env.GANTRY_SIMULATOR_ENABLED === 'true' ? ', simulated fleet' : ''}${process.env.GANTRY_PACS_SIMULATOR_ENABLED === 'true' ? ', simulated PACS' : ''}`);
 await import('../server/main.js');

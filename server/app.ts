@@ -37,6 +37,7 @@ import type { Analytics } from './downtime/analytics.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import type { DeadLetterReader } from './telemetry/dead-letters.js';
 import { alertRoutes, type AlertingApi } from './routes/alerts.js';
+import { pacsRoutes, type PacsRouteDeps } from './routes/pacs.js';
 import { attachRealtime, type GantryIo } from './realtime/socket.js';
 import { WEB_ROUTES } from '../contracts/web-routes.js';
 
@@ -60,6 +61,8 @@ export interface AppDeps {
   mqttDevices: MqttDevices | undefined;
   analytics?: Analytics;
   alerting?: AlertingApi;
+  /** PACS reads (latest derived signals, and the site of each known PACS for history scoping). */
+  pacs?: Pick<PacsRouteDeps, 'latest' | 'siteOf'>;
 }
 
 function createFastify(config: Readonly<Config>, log: Logger) {
@@ -107,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<GantryApp> {
   }
   if (deps.deadLetters) await app.register(deadLetterRoutes, { store: deps.deadLetters });
   if (deps.alerting) await app.register(alertRoutes, { alerting: deps.alerting, siteOf });
+  if (deps.pacs) await app.register(pacsRoutes, { ...deps.pacs, influx: deps.influx, seriesMaxPoints: config.api.seriesMaxPoints });
 
   // The dashboard's files are public (the login page must load); its data is not.
   await app.register(async (web) => {

@@ -23,6 +23,8 @@ import { startRollup } from './series/rollup.js';
 import { createAnalytics } from './downtime/analytics.js';
 import { startPacs, type PacsModule } from './pacs/module.js';
 import { bridgePacsToAlerts } from './pacs/alert-signals.js';
+import { startSimulatedPacs } from './pacs/simulated.js';
+import type { PacsSimulator } from '../collectors/pacs-simulator/simulator.js';
 import { LiveScoring } from './models/live-scoring.js';
 
 export interface Platform {
@@ -36,6 +38,9 @@ export interface Platform {
   /** Settles once the simulated fleet's backfill (if any) is published and it publishes live. */
   simulatorReady: Promise<void> | undefined;
   pacs: PacsModule;
+  /** The simulated PACS (pacs.simulator.enabled) and when its tier history is published. */
+  pacsSimulator: PacsSimulator | undefined;
+  pacsSimulatorReady: Promise<void> | undefined;
   privateInfluxd: PrivateInfluxd | undefined;
   /** Set on the first start only: the admin account and its one-time password, to show the operator once. */
   initialAdmin: { username: string; password: string; generated: boolean } | undefined;
@@ -105,13 +110,21 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     await alerting.start();
     stops.push(() => alerting.stop());
 
+    let pacsSimulator: PacsSimulator | undefined;
+    if (config.pacs.simulator.enabled) {
+      pacsSimulator = await startSimulatedPacs(config, dataDir, { url: mqttUrl, ...mqttCreds }, log.child({ module: 'pacs-simulator' }));
+      stops.push(() => pacsSimulator?.stop());
+    }
     // Rejected PACS pushes are counted and listed without their payload.
     const pacs = await startPacs(config, {
       sink: spool, bus, mqtt: { url: mqttUrl, clientId: config.mqtt.clientId, ...mqttCreds },
       rejected: (r, t, d) => pipeline.rejected(r, t, d, Buffer.alloc(0)), query: (q) => influx.query(q),
+      ...(pacsSimulator ? { extraTargets: [pacsSimulator.target()] } : {}),
     }, log.child({ module: 'pacs' }));
     stops.push(() => pacs.stop());
     stops.push(bridgePacsToAlerts(bus));
+    // In the background, like the fleet's backfill: the dashboard is up while the tier history goes out.
+    const pacsSimulatorReady = pacsSimulator?.startStorage().catch((err: unknown) => { log.error({ err }, 'simulated PACS storage agent failed'); });
 
     if (config.models.enabled) {
       const m = config.models;
@@ -153,6 +166,10 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       config, log, bus, registry, health, telemetrySnapshot: () => latest.all(), alertsSnapshot: () => alerting.snapshot(), alerting,
       auth: access.auth, audit: access.audit, fleet: access.fleet, influx, seriesRollup, mqttDevices: broker ? access.mqttDevices : undefined, analytics,
       deadLetters: ingest.deadLetters,
+      pacs: {
+        latest: () => pacs.pipeline.snapshot(),
+        siteOf: (id) => pacs.targets.find((t) => t.id === id)?.site ?? pacs.pipeline.snapshot().find((d) => d.pacsId === id)?.site,
+      },
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
@@ -173,7 +190,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       simulatorReady = run.ready.catch((err: unknown) => { log.error({ err }, 'simulated fleet failed to start'); });
       if (s.backfillDays === 0) await simulatorReady;
     }
-    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
+    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, pacsSimulator, pacsSimulatorReady, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -11,6 +11,7 @@ import type { PointSink } from './points.js';
 import { pacsRules } from './rules.js';
 import { seedTierHistory, type InfluxQuery } from './history.js';
 import type { PacsRule } from '../../contracts/pacs.js';
+import type { PacsTarget } from '../../collectors/pacs/target.js';
 
 export interface PacsDeps {
   sink: PointSink;
@@ -19,11 +20,15 @@ export interface PacsDeps {
   rejected: (reason: RejectReason, topic: string, detail: string) => void;
   /** Reads back stored tier samples so the growth fit survives a restart. */
   query?: InfluxQuery;
+  /** Targets besides config.pacs.targets (the simulated PACS's). */
+  extraTargets?: readonly PacsTarget[];
 }
 
 export interface PacsModule {
   pipeline: PacsPipeline;
   collector: PacsCollector;
+  /** Every probed target: configured ones and the simulated PACS's. */
+  targets: readonly PacsTarget[];
   /** Default rules with config overrides, for the alert engine. */
   rules: PacsRule[];
   stop(): Promise<void>;
@@ -36,7 +41,8 @@ export async function startPacs(config: Readonly<Config>, deps: PacsDeps, log: L
     probeWindowMs: config.pacs.windowMinutes * 60_000,
     growthWindowMs: config.pacs.growthWindowHours * 3_600_000,
   }, log);
-  const collector = new PacsCollector({ targets: config.pacs.targets }, pipeline, log.child({ module: 'pacs-collector' }));
+  const targets = [...config.pacs.targets, ...(deps.extraTargets ?? [])];
+  const collector = new PacsCollector({ targets }, pipeline, log.child({ module: 'pacs-collector' }));
   let push: PacsPushSubscriber | undefined;
   const stop = async () => {
     await collector.stop();
@@ -59,5 +65,5 @@ export async function startPacs(config: Readonly<Config>, deps: PacsDeps, log: L
     await stop();
     throw err;
   }
-  return { pipeline, collector, rules, stop };
+  return { pipeline, collector, targets, rules, stop };
 }

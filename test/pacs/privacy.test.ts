@@ -13,7 +13,7 @@ import { loadConfig } from '../../server/config/load.js';
 import { createLogger } from '../../lib/logger.js';
 import { startPlatform, type Platform } from '../../server/platform.js';
 import { eventually, tempDir } from '../support/platform.js';
-import { PATIENT_ID, PATIENT_NAME, canaryTarget, startCanaryPacs, type CanaryPacs } from './support.js';
+import { PATIENT_ID, PATIENT_NAME, canaryTarget, captureOutput, startCanaryPacs, type CanaryPacs } from './support.js';
 
 const NEEDLES = [PATIENT_NAME, PATIENT_ID, 'Xylophant', 'Quodlibet'];
 
@@ -34,16 +34,11 @@ describe('no patient identifier leaves the PACS through Gantry', () => {
   const logDir = tempDir('privacy-log');
   const logFile = join(logDir, 'gantry.log');
   const captured: string[] = [];
-  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  let restoreOutput = () => undefined as void;
 
   before(async () => {
     pacs = await startCanaryPacs(orthancDir);
-    const capture = (orig: typeof process.stdout.write) => ((chunk: string | Uint8Array, ...rest: never[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return orig(chunk, ...rest);
-    }) as typeof process.stdout.write;
-    process.stdout.write = capture(original.out);
-    process.stderr.write = capture(original.err);
+    restoreOutput = captureOutput(captured);
     const config = loadConfig({}, {
       dataDir, 'http.port': 0, 'mqtt.embeddedPort': 0, 'influx.flushIntervalMs': 50, 'log.level': 'trace',
       'mqtt.clientId': `gantry-privacy-${process.pid}`, 'pacs.derivedIntervalMs': 300,
@@ -53,8 +48,7 @@ describe('no patient identifier leaves the PACS through Gantry', () => {
     p = await startPlatform(config, createLogger('trace', pino.destination({ dest: logFile, sync: true })));
   });
   after(async () => {
-    process.stdout.write = original.out;
-    process.stderr.write = original.err;
+    restoreOutput();
     await pacs?.orthanc.stop();
     for (const d of [dataDir, orthancDir, logDir]) rmSync(d, { recursive: true, force: true });
   });

@@ -50,3 +50,15 @@ export async function startSilentServer(): Promise<{ port: number; close(): Prom
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { port, close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }) };
 }
+
+/** Tees this process's stdout and stderr into `captured` (for scans of what was printed); returns the undo. */
+export function captureOutput(captured: string[]): () => void {
+  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const capture = (orig: typeof process.stdout.write) => ((chunk: string | Uint8Array, ...rest: never[]) => {
+    captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return orig(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  process.stdout.write = capture(original.out);
+  process.stderr.write = capture(original.err);
+  return () => { process.stdout.write = original.out; process.stderr.write = original.err; };
+}

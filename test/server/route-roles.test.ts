@@ -69,6 +69,8 @@ const EXAMPLES: Record<string, Maker> = {
   },
   'GET /api/fleet/unregistered': () => ({ path: '/api/fleet/unregistered' }),
   'GET /api/telemetry/latest': () => ({ path: '/api/telemetry/latest' }),
+  'GET /api/pacs': () => ({ path: '/api/pacs' }),
+  'GET /api/pacs/:pacsId/history': () => ({ path: `/api/pacs/roles-pacs/history?from=${Date.now() - 3_600_000}` }),
   'GET /api/telemetry/series': () => ({ path: `/api/telemetry/series?scanner=central-mri-1&metrics=helium_level_pct&from=${Date.now() - 3_600_000}` }),
   'GET /api/audit': () => ({ path: '/api/audit?limit=10' }),
   'GET /api/alerts': () => ({ path: '/api/alerts?state=open' }),
@@ -115,7 +117,8 @@ async function freshAlert(): Promise<string> {
 const samplePath = (url: string) => url.replace(/:username/g, 'nobody').replace(/:id/g, 'x1').replace(/\*/g, '');
 
 before(async () => {
-  p = await startTestPlatform();
+  // One PACS target (nothing listens on its port; one echo, then a long pause), so PACS history has a subject.
+  p = await startTestPlatform({ 'pacs.targets': [{ id: 'roles-pacs', site: 'central', host: '127.0.0.1', port: 9, calledAet: 'NONE', echo: { intervalMs: 3_600_000, timeoutMs: 1000 }, find: { enabled: false }, retrieve: { enabled: false } }] });
   cookies.set('admin', p.adminCookie);
   // One status record, so the downtime timeline and the what-if model of site central have data.
   const s = p.influx.settings;

@@ -1,13 +1,13 @@
 // Live PACS health: the latest derived signals per PACS (latency percentiles by study age, failures by
-// cause, tier fill and days-to-full) and a short history of failure counts for the "over time" chart.
+// cause, tier fill and days-to-full), from GET /api/pacs and then pacs:derived events; history over any
+// range comes from the history API.
 import type { PacsDerived } from '../../../contracts/pacs.js';
+import type { PacsHistory } from '../../../contracts/pacs-api.js';
 import { api, ApiError } from './http.js';
 import { getSocket } from './socket.js';
 
 export interface PacsState {
   latest: ReadonlyMap<string, PacsDerived>;
-  /** Per PACS, failures by cause at each derived update (oldest first, at most 240). */
-  failureHistory: ReadonlyMap<string, readonly { ts: number; byCause: Record<string, number> }[]>;
 }
 
 export async function fetchPacs(): Promise<PacsDerived[]> {
@@ -21,20 +21,21 @@ export async function fetchPacs(): Promise<PacsDerived[]> {
 
 export function subscribePacs(cb: (s: PacsState) => void): () => void {
   const latest = new Map<string, PacsDerived>();
-  const history = new Map<string, { ts: number; byCause: Record<string, number> }[]>();
   const apply = (d: PacsDerived) => {
-    latest.set(d.pacsId, d);
-    const byCause: Record<string, number> = {};
-    for (const f of d.failures) byCause[f.cause] = (byCause[f.cause] ?? 0) + f.count;
-    const h = history.get(d.pacsId) ?? [];
-    if ((h[h.length - 1]?.ts ?? 0) < d.ts) h.push({ ts: d.ts, byCause });
-    if (h.length > 240) h.splice(0, h.length - 240);
-    history.set(d.pacsId, h);
+    // A REST answer arriving after a newer live event must not roll the figures back.
+    if ((latest.get(d.pacsId)?.ts ?? 0) <= d.ts) latest.set(d.pacsId, d);
   };
-  const emit = () => cb({ latest: new Map(latest), failureHistory: new Map(history) });
+  const emit = () => cb({ latest: new Map(latest) });
   const s = getSocket();
   const onDerived = (d: PacsDerived) => { apply(d); emit(); };
   s.on('pacs:derived', onDerived);
   fetchPacs().then((all) => { for (const d of all) apply(d); emit(); }, () => emit());
   return () => { s.off('pacs:derived', onDerived); };
+}
+
+export type PacsHistorySection = 'latency' | 'failures' | 'storage' | 'association';
+
+/** One PACS's history over [from, to), bucketed by the server (GET /api/pacs/{pacsId}/history). */
+export function fetchPacsHistory(pacsId: string, from: number, to: number, include?: readonly PacsHistorySection[], maxPoints = 300): Promise<PacsHistory> {
+  return api<PacsHistory>(`/api/pacs/${encodeURIComponent(pacsId)}/history`, { query: { from: Math.round(from), to: Math.round(to), maxPoints, ...(include ? { include: include.join(',') } : {}) } });
 }

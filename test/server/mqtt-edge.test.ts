@@ -6,14 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { DeadLetter } from '../../contracts/index.js';
 import { sleep } from '../../lib/net.js';
 import { countPoints, steadyPublisher } from '../telemetry/helpers.js';
-import { eventually, metricValue, startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { MqttDevices } from '../../server/auth/mqtt-devices.js';
+import { eventually, metricValue, startTestPlatform, tempDir, type TestPlatform } from '../support/platform.js';
 
 let p: TestPlatform;
 const logs: string[] = [];
@@ -38,7 +39,7 @@ const closeOf = (c: MqttClient): Promise<void> => new Promise((r) => c.once('clo
 const closed = (c: MqttClient): Promise<void> => (!c.connected ? Promise.resolve()
   : Promise.race([closeOf(c), sleep(5000).then(() => assert.fail('the broker kept the connection open'))]));
 
-test('a device retrying takeovers of the collector\'s and another client\'s id every 200 ms for 20 s: refused, 0 acknowledged readings lost', async () => {
+test('a device retrying takeovers of the collector\'s and another client\'s id every 200 ms for 20 s: refused, 0 acknowledged readings lost', async (t) => {
   const password = await device('attacker', ['gantry/v1/test/ct/attacker/+']);
   const pub = await steadyPublisher(p.mqttUrl, 'tk', { intervalMs: 20, samplesPerMessage: 1, startTs: Date.now() - 120_000 });
   const ids = ['gantry-collector', `pub-tk-${process.pid}`];
@@ -64,6 +65,7 @@ test('a device retrying takeovers of the collector\'s and another client\'s id e
   assert.equal(refused, attempts, 'every takeover attempt refused');
   assert.equal(healthDown, 0, '/health saw the collector disconnected');
   await eventually('every acknowledged reading stored', () => countPoints(p.influx, 'tk'), (n) => n === pub.acked.size, 20_000);
+  t.diagnostic(`${attempts} takeover attempts, all refused; ${pub.acked.size} acknowledged readings, all stored`);
   const connects = logs.filter((l) => l.includes('connected to MQTT broker') && l.includes('"clientId":"gantry-collector"'));
   assert.equal(connects.length, 1, 'the collector connected once and was never kicked off');
   // Refused logins are logged throttled: once per address per minute, with a count of the rest.
@@ -81,7 +83,27 @@ test('refused logins are slowed progressively; unknown usernames cost the same s
   assert.ok(Math.max(...times) >= 800, `no progressive delay: ${times.join(', ')} ms`);
 });
 
-test('a CONNECT announcing 255 MiB is cut off at its header; memory stays put', async () => {
+test('an unknown username takes as long to refuse as a known one (usernames cannot be discovered by timing)', async () => {
+  const dir = tempDir('devices');
+  try {
+    const devices = new MqttDevices(join(dir, 'devices.json'));
+    await devices.create({ username: 'known-1', publish: ['gantry/v1/a/mri/known-1/+'] });
+    const median = async (username: string): Promise<number> => {
+      const t: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const s = performance.now();
+        assert.equal(await devices.authenticate(username, Buffer.from('wrong'), false), undefined);
+        t.push(performance.now() - s);
+      }
+      return t.sort((a, b) => a - b)[3] as number;
+    };
+    await median('warm-up');
+    const known = await median('known-1'), unknown = await median('nobody-1');
+    assert.ok(unknown > known * 0.5, `unknown ${unknown.toFixed(1)} ms vs known ${known.toFixed(1)} ms`);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a CONNECT announcing 255 MiB is cut off at its header; memory stays put', async (t) => {
   const rss = process.memoryUsage().rss;
   const results = await Promise.all([0, 1, 2].map(async () => {
     const s: Socket = connect(port(), '127.0.0.1');
@@ -106,6 +128,7 @@ test('a CONNECT announcing 255 MiB is cut off at its header; memory stays put', 
     assert.ok(r.sent < 16 * 1048576, `${r.sent} bytes accepted before the close`);
   }
   const grown = (process.memoryUsage().rss - rss) / 1048576;
+  t.diagnostic(`bytes written before the close: ${results.map((r) => r.sent).join(', ')}; RSS growth ${grown.toFixed(1)} MiB`);
   assert.ok(grown < 100, `RSS grew by ${grown.toFixed(0)} MiB`);
 });
 
@@ -137,6 +160,8 @@ test('retained messages only for credentials that allow them; NUL in a topic is 
   await b.endAsync();
   await eventually('allowed retained message stored', async () => (await p.influx.query(`SELECT count("power_kw") FROM "telemetry" WHERE "scanner" = 'ret-b'`))[0]?.[0]?.values[0]?.[1], (n) => n === 1);
   assert.equal((await p.influx.query(`SELECT count("power_kw") FROM "telemetry" WHERE "scanner" = 'ret-a'`))[0]?.length ?? 0, 0);
+  // The refusal names the credential, not the client id the device chose.
+  assert.ok(logs.some((l) => l.includes('MQTT publish refused') && l.includes('"username":"ret-a"')), 'refusal not logged with the username');
 
   const n = await mqtt.connectAsync(p.mqttUrl, { reconnectPeriod: 0 });
   n.publish('gantry/v1/central/ct/nul\u0000x/telemetry', JSON.stringify({ ts: Date.now(), metrics: { power_kw: 5 } }), { qos: 1 });

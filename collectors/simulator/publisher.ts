@@ -39,7 +39,9 @@ export class FleetSimulator implements Collector {
 
   async connect(): Promise<MqttClient> {
     this.client ??= await mqtt.connectAsync(this.opts.url, {
-      clientId: `gantry-simulator-${process.pid}-${this.opts.seed}`,
+      // Derived from the username: the embedded broker lets a device credential use only `<username>-*` ids,
+      // and reserves the gantry prefix for Gantry's own clients.
+      clientId: `${this.opts.username ?? 'simulator'}-sim-${process.pid}-${this.opts.seed}`,
       reconnectPeriod: 1000,
       ...(this.opts.username ? { username: this.opts.username, password: this.opts.password } : {}),
     });

@@ -8,6 +8,7 @@
 import type { Aedes, AedesOptions, AuthenticateError, Client } from 'aedes';
 import type { Socket } from 'node:net';
 import { LogThrottle } from '../../lib/log-throttle.js';
+import { scrubPatientText } from '../../lib/patient-text.js';
 import type { Logger } from '../../lib/logger.js';
 import { MqttDevices, type MqttIdentity } from '../auth/mqtt-devices.js';
 import type { ConnectionGate } from './broker-guard.js';
@@ -19,6 +20,8 @@ export interface LoginDelay { baseMs: number; maxMs: number }
 // logs, dead letters or InfluxDB tags.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- the same, to replace them all in a log line
+const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
 const FORGET_FAILURES_MS = 15 * 60_000;
 
 /** Refused logins per remote address, for the progressive delay. */
@@ -108,7 +111,8 @@ export class BrokerAccess {
               : !MqttDevices.mayPublish(id, packet.topic) ? 'topic outside the credential ACL' : '';
         if (!why) { cb(null); return; }
         // The username, not the client id: the id is the device's own choice and says nothing reliable.
-        this.throttle.warn(`publish:${nameOf(id)}:${why}`, { username: nameOf(id), topic: packet.topic.replace(CONTROL, '?').slice(0, 256), why }, 'MQTT publish refused');
+        const topic = scrubPatientText(packet.topic.slice(0, 256).replace(CONTROL_ALL, '?')).text;
+        this.throttle.warn(`publish:${nameOf(id)}:${why}`, { username: nameOf(id), topic, why }, 'MQTT publish refused');
         cb(new Error(why));
       },
       authorizeSubscribe: (client, sub, cb) => {

@@ -37,7 +37,8 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `gantry-${prefix}-`));
 }
 
-export async function startTestPlatform(overrides: Record<string, unknown> = {}): Promise<TestPlatform> {
+/** Optional: `logLines` receives every log line (JSON text) of the platform, whatever the test log level. */
+export async function startTestPlatform(overrides: Record<string, unknown> = {}, opts: { logLines?: string[] } = {}): Promise<TestPlatform> {
   const dataDir = tempDir('platform');
   const config = loadConfig({}, {
     dataDir, 'http.port': 0, 'mqtt.embeddedPort': 0, 'influx.flushIntervalMs': 50,
@@ -47,7 +48,9 @@ export async function startTestPlatform(overrides: Record<string, unknown> = {})
     // test (test/server/broker-auth.test.ts), which turns this off.
     'mqtt.allowAnonymous': true, ...overrides,
   });
-  const platform = await startPlatform(config, createLogger(config.log.level));
+  const lines = opts.logLines;
+  const log = lines ? createLogger('info', { write: (l: string) => { lines.push(l); } }) : createLogger(config.log.level);
+  const platform = await startPlatform(config, log);
   try {
     const adminCookie = await login(platform.url, 'admin', config.auth.initialAdminPassword || TEST_ADMIN_PASSWORD);
     const api: TestPlatform['api'] = (path, init = {}) => {

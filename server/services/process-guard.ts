@@ -129,6 +129,8 @@ export async function launchGuarded(spec: LaunchSpec): Promise<ChildProcess> {
   }
   let exited = false;
   child.once('exit', () => { exited = true; });
+  // A spawn failure (binary gone) comes as 'error' without 'exit'; unhandled, it would crash Gantry.
+  child.on('error', () => { exited = true; });
   try {
     // waitFor swallows probe errors, so an early exit ends the wait by answering true, and is checked after.
     await waitFor(`${spec.what} (log: ${spec.logPath})`, async () => exited || spec.ready(), spec.timeoutMs, 50);

@@ -6,11 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer, type AddressInfo } from 'node:net';
 import { freePort, waitFor } from '../../lib/net.js';
 import { tempDir } from '../support/platform.js';
+import { parentOf, processesWithConfig } from '../support/processes.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = tempDir('supervision');
@@ -20,9 +22,9 @@ let ports: { http: number; mqtt: number; influx: number };
 
 interface Gantry { proc: ChildProcess; output: () => string; exited: Promise<number | null> }
 
-function startGantry(p: { http: number; mqtt: number; influx: number }): Gantry {
+function startGantry(p: { http: number; mqtt: number; influx: number }, dir = dataDir): Gantry {
   const env = {
-    ...process.env, GANTRY_DATA_DIR: dataDir, GANTRY_HTTP_PORT: String(p.http), GANTRY_MQTT_EMBEDDED_PORT: String(p.mqtt),
+    ...process.env, GANTRY_DATA_DIR: dir, GANTRY_HTTP_PORT: String(p.http), GANTRY_MQTT_EMBEDDED_PORT: String(p.mqtt),
     GANTRY_INFLUX_PORT: String(p.influx), GANTRY_LOG_LEVEL: 'warn', GANTRY_MODELS_ENABLED: 'false', GANTRY_SIMULATOR_ENABLED: 'false',
     GANTRY_AUTH_INITIAL_ADMIN_PASSWORD: 'supervision-admin-pw-1',
   };
@@ -43,20 +45,7 @@ async function healthy(g: Gantry, port: number): Promise<void> {
   }, 40000, 200);
 }
 
-/** influxd processes whose command line names this folder's config (zombies have an empty cmdline). */
-function influxdsServing(): number[] {
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return (argv[0] ?? '').endsWith('influxd') && argv.includes(conf);
-    } catch { return false; }
-  });
-}
-
-const parentOf = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-};
+const influxdsServing = (): number[] => processesWithConfig('influxd', conf);
 
 const influxUrl = () => `http://127.0.0.1:${ports.influx}`;
 async function probeValue(): Promise<number | undefined> {
@@ -88,6 +77,22 @@ test('a second Gantry on a data folder in use is refused and touches nothing', {
   assert.match(second.output(), /in use by a Gantry server \(pid \d+/);
   assert.equal(readFileSync(conf, 'utf8'), confBefore, 'the live folder\'s influxd config was not rewritten');
   assert.deepEqual(influxdsServing().length, 1, 'still exactly one influxd on the folder');
+});
+
+test('a start on a busy MQTT port fails before it starts an influxd or writes its config', { timeout: 60000 }, async () => {
+  const other = tempDir('supervision-busy');
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', () => r()));
+  try {
+    const g = startGantry({ http: await freePort(), mqtt: (squatter.address() as AddressInfo).port, influx: await freePort() }, other);
+    assert.equal(await g.exited, 1);
+    assert.match(g.output(), /MQTT port 127\.0\.0\.1:\d+ is in use/);
+    assert.equal(existsSync(join(other, 'influxdb', 'influxdb.conf')), false, 'no influxd config written');
+    assert.equal(existsSync(join(other, '.lock')), false, 'the lock is released');
+  } finally {
+    squatter.close();
+    rmSync(other, { recursive: true, force: true });
+  }
 });
 
 test('children die with Gantry when it is SIGKILLed', { timeout: 30000 }, async () => {

@@ -3,20 +3,25 @@
 // range rejects the whole message, so the demo and the tests built on it would silently lose readings.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Modality } from '../../contracts/common.js';
 import { findMetric } from '../../contracts/metric-catalog.js';
 import { FAULT_KINDS, FAULTS } from '../../collectors/simulator/faults.js';
 import { fleetLayout } from '../../collectors/simulator/fleet.js';
 import { buildFleet, simulateSteps } from '../../collectors/simulator/scenario.js';
 import { HOUR } from '../../contracts/units.js';
 
-function outside(readings: Iterable<{ reading: { scannerId: string; metrics: Record<string, number> } }>): string[] {
+function outside(readings: Iterable<{ reading: { scannerId: string; modality: Modality; metrics: Record<string, number> } }>): string[] {
+  let checked = 0;
   const bad: string[] = [];
   for (const { reading } of readings) {
     for (const [name, v] of Object.entries(reading.metrics)) {
-      const range = findMetric(name)?.plausible;
+      const range = findMetric(reading.modality, name)?.plausible;
+      assert.ok(range, `${name} has a plausible range`);
+      checked++;
       if (range && !(v >= range[0] && v <= range[1])) bad.push(`${reading.scannerId} ${name}=${v}`);
     }
   }
+  assert.ok(checked > 0, 'values were checked');
   return bad;
 }
 

@@ -95,6 +95,7 @@ export class AuthStore {
 
   /** Checks a password, with lock-out after repeated failures. The error never says which part was wrong. */
   async login(username: string, password: string): Promise<{ sessionId: string; principal: Principal }> {
+    await this.shared.sync();
     const now = Date.now();
     let f = this.failures.get(username);
     if (f && f.lockedUntil > now) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
@@ -207,6 +208,7 @@ export class AuthStore {
   }
 
   async changePassword(username: string, current: string, next: string): Promise<void> {
+    await this.shared.sync();
     const u = this.state.users.find((x) => x.username === username);
     if (u?.oidc) throw new AuthError(409, 'you sign in through single sign-on; your password is managed there', 'external_user');
     if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(400, 'current password is wrong', 'bad_credentials');

@@ -83,6 +83,7 @@ export class MqttDevices {
       const a = Buffer.from(pw), b = Buffer.from(this.internal.password);
       return a.length === b.length && timingSafeEqual(a, b) ? { kind: 'internal' } : undefined;
     }
+    await this.shared.sync();
     const d = this.devices.find((x) => x.username === username);
     if (!d || !(await verifyPassword(pw, d.passwordHash))) return undefined;
     const { passwordHash: _h, ...device } = d;

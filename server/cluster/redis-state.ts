@@ -1,7 +1,8 @@
 // SharedState kept in Redis: the document and a version in one hash, written with a compare-and-set script
-// and announced on a channel, so every instance's in-memory copy follows within a round trip. A password
-// change, a revoked token or a deleted session is therefore in force on every instance as soon as the
-// writing request has answered (the announcement goes out before the write's reply).
+// that also publishes the new document, so every instance's in-memory copy is replaced as soon as the
+// message arrives (Redis sends it before it answers the writer). A password change, a revoked token or a
+// deleted session is in force on every instance within that one message's delivery; logins and other
+// writes also check the version first (sync), so they never act on an older copy.
 import type { SharedState } from '../lib/shared-state.js';
 import type { RedisConns } from './redis.js';
 
@@ -10,7 +11,7 @@ const CAS = `
 local v = redis.call('HGET', KEYS[1], 'v') or '0'
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'doc', ARGV[3])
-redis.call('PUBLISH', ARGV[4], ARGV[2])
+redis.call('PUBLISH', ARGV[4], ARGV[2] .. '\\n' .. ARGV[3])
 return 1`;
 
 export class RedisState<T> implements SharedState<T> {
@@ -24,7 +25,7 @@ export class RedisState<T> implements SharedState<T> {
   /** Loads the document and follows other instances' writes. `seed` fills an empty Redis (migration). */
   static async open<T>(r: RedisConns, name: string, validate: (raw: unknown) => T, seed?: T): Promise<RedisState<T>> {
     const s = new RedisState(r, name, validate);
-    await r.sub.subscribe(s.channel, (v) => { if (Number(v) > s.version) void s.reload(); });
+    await r.sub.subscribe(s.channel, (msg) => s.announced(msg));
     await s.reload();
     if (s.doc === undefined && seed !== undefined) await s.update(() => seed, () => undefined);
     return s;
@@ -36,13 +37,27 @@ export class RedisState<T> implements SharedState<T> {
   current(): T | undefined { return this.doc; }
   onChange(listener: (doc: T) => void): void { this.listeners.push(listener); }
 
+  private announced(msg: string): void {
+    const nl = msg.indexOf('\n');
+    try { this.take(Number(msg.slice(0, nl)), msg.slice(nl + 1)); } catch { void this.reload(); }
+  }
+
+  private take(v: number, text: string | undefined): void {
+    if (v <= this.version || text === undefined) return;
+    this.version = v;
+    this.doc = this.validate(JSON.parse(text));
+    for (const l of this.listeners) l(this.doc);
+  }
+
   private async reload(): Promise<void> {
     const h = await this.r.cmd.hGetAll(this.hash);
-    const v = Number(h.v ?? 0);
-    if (v <= this.version || h.doc === undefined) return;
-    this.version = v;
-    this.doc = this.validate(JSON.parse(h.doc));
-    for (const l of this.listeners) l(this.doc);
+    this.take(Number(h.v ?? 0), h.doc);
+  }
+
+  /** Makes sure the copy is the newest (one round trip; a no-op read when it already is). */
+  async sync(): Promise<void> {
+    const v = Number((await this.r.cmd.hGet(this.hash, 'v')) ?? 0);
+    if (v > this.version) await this.reload();
   }
 
   update<R>(init: () => T, fn: (doc: T) => R): Promise<R> {

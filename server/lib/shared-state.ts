@@ -15,6 +15,8 @@ export interface SharedState<T> {
   update<R>(init: () => T, fn: (doc: T) => R): Promise<R>;
   /** Called with the document after another instance changed it. */
   onChange(listener: (doc: T) => void): void;
+  /** Brings current() up to the newest stored document (before a decision that must not use a stale copy). */
+  sync(): Promise<void>;
 }
 
 /** The single-process store: a JSON file written atomically. */
@@ -39,4 +41,5 @@ export class FileState<T> implements SharedState<T> {
   }
 
   onChange(): void { /* one process: nobody else writes the file */ }
+  async sync(): Promise<void> { /* the copy is the file */ }
 }

@@ -13,7 +13,7 @@ import { startPrivateMosquitto, type PrivateMosquitto } from '../../server/servi
 import { startPrivateRedis, type PrivateRedis } from '../../server/services/private-redis.js';
 import { InfluxStore } from '../../server/storage/influx.js';
 import { eventually, tempDir } from '../support/platform.js';
-import { login, publishLoad, startInstance, storedTs, type Instance, type Shared } from './support.js';
+import { login, publishLoad, startInstance, storedTs, type Instance, type Shared } from '../../scripts/bench/cluster-instances.js';
 
 let influxd: PrivateInfluxd;
 let mosq: PrivateMosquitto;

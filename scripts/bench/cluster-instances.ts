@@ -3,8 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import mqtt from 'mqtt';
 import { freePort } from '../../lib/net.js';
-import { tempDir } from '../support/platform.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InfluxStore } from '../../server/storage/influx.js';
+
+const tempDir = (p: string) => mkdtempSync(join(tmpdir(), `gantry-${p}-`));
 
 export const ADMIN_PASSWORD = 'cluster-admin-password-1';
 

@@ -18,6 +18,7 @@ import { ReadingRelay } from './readings.js';
 import { connectRedis, type RedisConns } from './redis.js';
 import { RedisState } from './redis-state.js';
 import { shareAudit } from './audit-stream.js';
+import { relayModelOutput } from './model-relay.js';
 
 /** Something only the leader runs (model scoring): started on taking the lease, stopped on losing it. */
 export interface LeaderTask { start(): Promise<void>; stop(): Promise<void> }
@@ -62,11 +63,13 @@ export async function joinCluster(config: Readonly<Config>, log: Logger): Promis
       if (!rep) throw new Error('joinAlerting must come before run');
       relay = new ReadingRelay(r, bus, coordinator, { instanceId, maxLen: c.streamMaxLen, replayWindowMs: c.leaseMs + 3 * c.renewMs + 5000 }, (x) => alerting.evaluateReading(x), clog);
       await relay.start();
+      const offModels = await relayModelOutput(r, bus, coordinator);
+      stops.push(async () => offModels());
       // Role changes run one after another, so a quick lose-and-regain cannot interleave start and stop.
       let roles: Promise<void> = Promise.resolve();
       coordinator.onChange((leader) => {
         roles = roles.then(async () => {
-          if (leader) await rep.lead(); else await rep.follow();
+          if (leader) { await rep.lead(); relay?.setLeading(true); } else { relay?.setLeading(false); await rep.follow(); }
           for (const t of leaderTasks) {
             try { await (leader ? t.start() : t.stop()); } catch (err) { clog.error({ err: (err as Error).message }, 'leader task failed to change state'); }
           }

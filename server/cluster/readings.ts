@@ -32,6 +32,7 @@ export class ReadingRelay {
   private tail: StreamTail | undefined;
   private off: (() => void) | undefined;
   private catchUp = false;
+  private leading = false;
   private evaluated: string | undefined;
   private saved: string | undefined;
   private saver: NodeJS.Timeout | undefined;
@@ -50,8 +51,6 @@ export class ReadingRelay {
     this.off = this.bus.on('telemetry', (x) => { if (!this.remote.has(x)) this.batcher.push(x); });
     this.tail = new StreamTail(await this.r.extra(), this.key, '$', (e) => this.onEntry(e), this.log);
     this.tail.start();
-    this.lease.onChange((leader) => { if (leader) this.catchUp = true; });
-    if (this.lease.isLeader) this.catchUp = true;
     this.saver = setInterval(() => { void this.saveCursor(); }, 250);
   }
 
@@ -63,6 +62,15 @@ export class ReadingRelay {
     await this.saveCursor();
   }
 
+  /**
+   * Starts or stops evaluating. Called once the alerting service is ready to judge (after it took over the
+   * shared alert state), not at the lease change itself: readings replayed before that would be dropped.
+   */
+  setLeading(on: boolean): void {
+    if (on && !this.leading) this.catchUp = true;
+    this.leading = on;
+  }
+
   /** Resolves once the readings accepted so far are in the stream. */
   flush(): Promise<void> { return this.batcher.drain(); }
 
@@ -71,7 +79,7 @@ export class ReadingRelay {
     if (e.origin !== this.opts.instanceId) {
       for (const x of items) { this.remote.add(x); this.bus.emit('telemetry', x); }
     }
-    if (!this.lease.isLeader) return;
+    if (!this.leading) return;
     if (this.catchUp) { this.catchUp = false; await this.replayBefore(e.id); }
     this.judge(items);
     this.evaluated = e.id;
@@ -100,7 +108,7 @@ export class ReadingRelay {
 
   private async saveCursor(): Promise<void> {
     const pos = this.evaluated;
-    if (!pos || pos === this.saved || !this.lease.isLeader) return;
+    if (!pos || pos === this.saved || !this.leading) return;
     try {
       await this.r.cmd.eval(SAVE_CURSOR, { keys: [this.lease.leaseKey, this.cursorKey], arguments: [this.lease.instanceId, pos] });
       this.saved = pos;

@@ -85,6 +85,18 @@ test('two instances, leader SIGKILLed under load: nothing lost or doubled, alert
   assert.equal(onB.alert?.ackedBy, 'admin');
   assert.equal(onB.alert?.ackComment, 'on it');
 
+  // A silence and a maintenance window made on the standby are in force on the leader (and on the alert).
+  const post = (path: string, body: unknown) => fetch(`${a2.url}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const silence = (await (await post('/api/alerts/silences', { matchers: [{ name: 'scannerId', value: 'hot-1' }], endsAt: Date.now() + 3_600_000, createdBy: 'admin' })).json()) as { id: string };
+  const windowRes = await post('/api/alerts/maintenance', { scannerId: 'hot-1', startsAt: Date.now() - 1000, durationMs: 3_600_000, createdBy: 'admin' });
+  assert.equal(windowRes.status, 201);
+  const win = (await windowRes.json()) as { id: string };
+  const onLeader = await eventually('silence and window on b', async () => {
+    const r = (await (await fetch(`${b.url}/api/alerts/${encodeURIComponent(alertId)}`, { headers: { cookie } })).json()) as { alert?: Alert };
+    return r.alert;
+  }, (x) => Boolean(x?.silenceIds?.includes(silence.id) && x.maintenanceIds?.includes(win.id)));
+  assert.equal(onLeader?.silenced, true);
+
   // Every acknowledged reading is stored exactly once.
   const influx = new InfluxStore({ url: influxd.url, database: 'gantry', retentionPolicy: 'raw' });
   for (const s of scanners) {

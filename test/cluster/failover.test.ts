@@ -85,6 +85,22 @@ test('two instances, leader SIGKILLed under load: nothing lost or doubled, alert
   assert.equal(onB.alert?.ackedBy, 'admin');
   assert.equal(onB.alert?.ackComment, 'on it');
 
+  // The leader's alerts reach a socket of the standby through the Socket.IO Redis adapter, once.
+  const sockA = ioClient(a2.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+  const onStandby: Alert[] = [];
+  sockA.on('alert', (x: Alert) => { if (x.scannerId === 'hot-2' && x.ruleId.startsWith('catalog.') && x.state === 'firing') onStandby.push(x); });
+  await new Promise<void>((res, rej) => { sockA.once('connect', () => res()); sockA.once('connect_error', rej); });
+  const hot2 = await mqtt.connectAsync(mosq.url, { clientId: `hot2-${process.pid}` });
+  for (let i = 0; i < 10; i++) {
+    await hot2.publishAsync('gantry/v1/ha/ct/hot-2/telemetry', JSON.stringify({ samples: [{ ts: Date.now(), metrics: { tube_temp_c: 90 } }] }), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await hot2.endAsync();
+  await eventually('alert at the standby socket', async () => onStandby.length, (n) => n >= 1, 15_000);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(onStandby.length, 1);
+  sockA.close();
+
   // A silence and a maintenance window made on the standby are in force on the leader (and on the alert).
   const post = (path: string, body: unknown) => fetch(`${a2.url}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const silence = (await (await post('/api/alerts/silences', { matchers: [{ name: 'scannerId', value: 'hot-1' }], endsAt: Date.now() + 3_600_000, createdBy: 'admin' })).json()) as { id: string };

@@ -24,6 +24,8 @@ export class StreamBatcher {
   private pending: unknown[] = [];
   private scheduled = false;
   private chain: Promise<unknown> = Promise.resolve();
+  private loggedAt = 0;
+  private lost = 0;
 
   constructor(private readonly cmd: RedisClient, private readonly key: string, private readonly origin: string, private readonly maxLen: number, private readonly log: Logger) {}
 
@@ -41,7 +43,12 @@ export class StreamBatcher {
     if (batch.length === 0) return;
     const args = ['XADD', this.key, 'MAXLEN', '~', String(this.maxLen), '*', 'o', this.origin, 'b', JSON.stringify(batch)];
     this.chain = this.chain.then(() => this.cmd.sendCommand(args)).catch((err: Error) => {
-      this.log.error({ err: err.message, items: batch.length }, 'could not append to the cluster stream');
+      // Once per 10 s: while Redis is down this fails on every event-loop turn.
+      this.lost += batch.length;
+      if (Date.now() - this.loggedAt < 10_000) return;
+      this.loggedAt = Date.now();
+      this.log.error({ err: err.message, items: this.lost }, 'could not append to the cluster stream (items not shared since the last report)');
+      this.lost = 0;
     });
   }
 

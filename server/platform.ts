@@ -26,6 +26,7 @@ import { bridgePacsToAlerts } from './pacs/alert-signals.js';
 import { startSimulatedPacs } from './pacs/simulated.js';
 import type { PacsSimulator } from '../collectors/pacs-simulator/simulator.js';
 import { LiveScoring } from './models/live-scoring.js';
+import { joinCluster, type ClusterNode, type LeaderTask } from './cluster/node.js';
 
 export interface Platform {
   url: string;
@@ -42,6 +43,8 @@ export interface Platform {
   pacsSimulator: PacsSimulator | undefined;
   pacsSimulatorReady: Promise<void> | undefined;
   privateInfluxd: PrivateInfluxd | undefined;
+  /** Membership of a cluster (cluster.redisUrl), absent for a stand-alone process. */
+  cluster: ClusterNode | undefined;
   /** Set on the first start only: the admin account and its one-time password, to show the operator once. */
   initialAdmin: { username: string; password: string; generated: boolean } | undefined;
   stop(): Promise<void>;
@@ -80,7 +83,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const rollups = await startRollup(influx, { ...rollupSettings, enabled: config.influx.rollups, rawRetentionDays: config.influx.retentionDays }, log.child({ module: 'rollup' }));
     const seriesRollup = rollups ? rollupSettings : undefined;
 
-    const access = await startAccess(config, dataDir);
+    const cluster = config.cluster.redisUrl ? await joinCluster(config, log) : undefined;
+    if (cluster) stops.push(() => cluster.stop());
+    const access = await startAccess(config, dataDir, cluster);
     stops.push(() => access.stop());
 
     let broker: EmbeddedBroker | undefined;
@@ -107,6 +112,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const { collector, drain, spool, pipeline } = ingest;
     const latest = new LatestReadings(bus);
     const alerting = new AlertingService({ bus, influx, log: log.child({ module: 'alerts' }), config: config.alerts, dataDir });
+    if (cluster) await cluster.joinAlerting(alerting);
     await alerting.start();
     stops.push(() => alerting.stop());
 
@@ -126,18 +132,23 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     // In the background, like the fleet's backfill: the dashboard is up while the tier history goes out.
     const pacsSimulatorReady = pacsSimulator?.startStorage().catch((err: unknown) => { log.error({ err }, 'simulated PACS storage agent failed'); });
 
+    const leaderTasks: LeaderTask[] = [];
     if (config.models.enabled) {
       const m = config.models;
       const scoring = new LiveScoring({
         bus, sink: spool, registry, log: log.child({ module: 'models' }), batchMs: m.batchMs,
         settings: { backend: m.backend, artifactsDir: m.artifactsDir, anomalyArtifact: m.anomalyArtifact, forecastEveryMs: m.forecastEveryMs, forecastSamples: m.forecastSamples, trendWindowMs: m.trendWindowHours * 3_600_000, maxExtrapolation: m.maxExtrapolation, minTrendMs: m.minTrendMinutes * 60_000, horizonMs: m.horizonDays * 86_400_000 },
       });
-      try {
-        await scoring.start();
-        stops.push(() => scoring.stop());
-      } catch (err) {
-        await scoring.stop();
-        log.error({ err: (err as Error).message }, 'model scoring unavailable; Gantry runs without anomaly scores and forecasts');
+      // In a cluster only the leader scores (every reading reaches it); a standby's worker starts on takeover.
+      if (cluster) leaderTasks.push(scoring);
+      else {
+        try {
+          await scoring.start();
+          stops.push(() => scoring.stop());
+        } catch (err) {
+          await scoring.stop();
+          log.error({ err: (err as Error).message }, 'model scoring unavailable; Gantry runs without anomaly scores and forecasts');
+        }
       }
     }
 
@@ -173,6 +184,11 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => http.app.close());
+    if (cluster) {
+      await cluster.attachSockets(http.io);
+      await cluster.run(bus, alerting, leaderTasks);
+      stops.push(async () => { for (const t of leaderTasks) await t.stop(); });
+    }
     const addr = http.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
@@ -190,7 +206,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       simulatorReady = run.ready.catch((err: unknown) => { log.error({ err }, 'simulated fleet failed to start'); });
       if (s.backfillDays === 0) await simulatorReady;
     }
-    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, pacsSimulator, pacsSimulatorReady, privateInfluxd, initialAdmin: access.initialAdmin, stop: stopAll };
+    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, pacsSimulator, pacsSimulatorReady, privateInfluxd, cluster, initialAdmin: access.initialAdmin, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

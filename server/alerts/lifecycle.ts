@@ -47,6 +47,14 @@ export class AlertBook {
     }
   }
 
+  /** Takes over an alert as another instance of a cluster changed it, without emitting anything. */
+  mirror(a: Alert): void {
+    if (a.state === 'resolved') {
+      this.active.delete(a.id);
+      this.pushResolved(a);
+    } else if (a.state !== 'pending') this.active.set(a.id, a);
+  }
+
   /** The condition holds now. */
   raise(r: Raise, now: number): void {
     const cur = this.active.get(r.id);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Alert, DeliveryRecord } from '../../contracts/alerts.js';
 import type { RulesResponse } from '../../contracts/alert-rules.js';
 import type { MaintenanceInput, MaintenanceWindow, Silence, SilenceInput } from '../../contracts/alert-silences.js';
+import type { TelemetryReading } from '../../contracts/telemetry.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import type { Logger } from '../../lib/logger.js';
@@ -15,6 +16,7 @@ import { Notifier } from './notifier.js';
 import { AlertStore } from './persistence.js';
 import { RulesLoader, type RuleSet } from './rules-loader.js';
 import { Suppressions } from './suppression.js';
+import type { AlertCluster, AlertCommand, ReplicatedChange } from './replication.js';
 
 export interface AlertingDeps { bus: EventBus; influx: InfluxStore; log: Logger; config: Config['alerts']; dataDir: string }
 
@@ -27,6 +29,9 @@ export class AlertingService {
   private readonly loader: RulesLoader;
   private readonly offs: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Set in a cluster: then this instance evaluates only while it holds the leader lease. */
+  private cluster: AlertCluster | undefined;
+  private evaluating = false;
 
   constructor(private readonly deps: AlertingDeps) {
     const c = deps.config;
@@ -55,13 +60,61 @@ export class AlertingService {
     this.deps.log.info({ open: this.book.active.size, silences: this.suppressions.silences.size, windows: this.suppressions.windows.size }, 'alert state rebuilt');
     this.apply(this.loader.load());
     if (this.deps.config.hotReload) this.loader.watch();
-    this.offs.push(this.engine.subscribe(this.deps.bus));
+    if (!this.cluster) this.setEvaluating(true);
+  }
+
+  /** Joins a cluster (before start): evaluation waits for setEvaluating(true) from the leader lease. */
+  joinCluster(cluster: AlertCluster): void { this.cluster = cluster; }
+
+  /**
+   * Starts or stops rule evaluation. In a cluster the engine's telemetry comes from evaluateReading() (every
+   * instance's readings, through Redis) rather than this process's bus.
+   */
+  setEvaluating(on: boolean): void {
+    if (on === this.evaluating) return;
+    this.evaluating = on;
+    if (!on) {
+      clearInterval(this.timer);
+      for (const off of this.offs.splice(0)) off();
+      return;
+    }
+    const bus = this.deps.bus;
+    if (this.cluster) {
+      this.offs.push(bus.on('anomaly', (e) => this.engine.onAnomaly(e)), bus.on('prediction', (e) => this.engine.onPrediction(e)), bus.on('pacs', (e) => this.engine.onPacs(e)));
+    } else this.offs.push(this.engine.subscribe(bus));
     this.timer = setInterval(() => this.tick(), this.deps.config.tickMs);
   }
 
+  /** One accepted reading of any instance of the cluster (leader only). */
+  evaluateReading(r: TelemetryReading): void {
+    if (this.evaluating) this.engine.onTelemetry(r);
+  }
+
+  /** A change the leader published: the mirror of a standby follows it (nothing is stored or sent). */
+  mirror(c: ReplicatedChange): void {
+    if (this.evaluating) return;
+    if (c.t === 'alert') { this.book.mirror(c.alert); return; }
+    if (c.kind === 'silence') {
+      if (c.item) this.suppressions.addSilence(c.item, c.item.startsAt, c.id); else this.suppressions.silences.delete(c.id);
+    } else if (c.item) this.suppressions.addWindow(c.item, c.id); else this.suppressions.removeWindow(c.id);
+  }
+
+  /** A command a standby forwarded (leader only). */
+  execute(cmd: AlertCommand): void {
+    switch (cmd.c) {
+      case 'ack': this.book.acknowledge(cmd.id, cmd.by, cmd.comment, cmd.at); break;
+      case 'silence': this.storeSilence(cmd.silence); break;
+      case 'unsilence': this.removeSilence(cmd.id); break;
+      case 'window': this.storeWindow(cmd.window); break;
+      case 'unwindow': this.removeWindow(cmd.id); break;
+    }
+  }
+
+  /** A standby answers from its mirror and hands the command to the leader. */
+  private get standby(): AlertCluster | undefined { return this.cluster && !this.evaluating ? this.cluster : undefined; }
+
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    for (const off of this.offs.splice(0)) off();
+    this.setEvaluating(false);
     this.loader.stop();
     await this.notifier.stop();
     await this.store.close();
@@ -77,40 +130,65 @@ export class AlertingService {
   flush(): Promise<void> { return this.store.flush(); }
 
   acknowledge(id: string, by: string, comment?: string): ReturnType<AlertBook['acknowledge']> {
-    return this.book.acknowledge(id, by, comment, Date.now());
+    const now = Date.now();
+    const standby = this.standby;
+    if (!standby) return this.book.acknowledge(id, by, comment, now);
+    const cur = this.book.active.get(id);
+    if (!cur) return 'not-found';
+    if (cur.state !== 'firing') return cur.state === 'acknowledged' ? cur : 'not-firing';
+    const acked: Alert = { ...cur, state: 'acknowledged', ackedBy: by, ackedAt: now, updatedAt: now, ...(comment ? { ackComment: comment } : {}) };
+    this.book.mirror(acked);
+    standby.forward({ c: 'ack', id, by, at: now, ...(comment ? { comment } : {}) });
+    return acked;
   }
 
   addSilence(input: SilenceInput): Silence {
-    const now = Date.now();
-    const s = this.suppressions.addSilence(input, now);
-    this.store.adminChanged('silence', s.id, s);
-    this.refreshFlags(now);
+    const s = this.suppressions.addSilence(input, Date.now());
+    if (this.standby) this.standby.forward({ c: 'silence', silence: s }); else this.storeSilence(s);
     return s;
+  }
+
+  private storeSilence(s: Silence): void {
+    this.suppressions.addSilence(s, s.startsAt, s.id);
+    this.adminChanged('silence', s.id, s);
   }
 
   removeSilence(id: string): boolean {
     const ok = this.suppressions.silences.delete(id);
-    if (ok) { this.store.adminChanged('silence', id, undefined); this.refreshFlags(Date.now()); }
+    if (ok && this.standby) this.standby.forward({ c: 'unsilence', id });
+    else if (ok) this.adminChanged('silence', id, undefined);
     return ok;
   }
 
   /** Throws when the window's RRULE or cron expression does not parse. */
   addWindow(input: MaintenanceInput): MaintenanceWindow {
     const w = this.suppressions.addWindow(input);
-    this.store.adminChanged('maintenance', w.id, w);
-    this.refreshFlags(Date.now());
+    if (this.standby) this.standby.forward({ c: 'window', window: w }); else this.storeWindow(w);
     return w;
+  }
+
+  private storeWindow(w: MaintenanceWindow): void {
+    this.suppressions.addWindow(w, w.id);
+    this.adminChanged('maintenance', w.id, w);
   }
 
   removeWindow(id: string): boolean {
     const ok = this.suppressions.removeWindow(id);
-    if (ok) { this.store.adminChanged('maintenance', id, undefined); this.refreshFlags(Date.now()); }
+    if (ok && this.standby) this.standby.forward({ c: 'unwindow', id });
+    else if (ok) this.adminChanged('maintenance', id, undefined);
     return ok;
+  }
+
+  private adminChanged(kind: 'silence' | 'maintenance', id: string, item: Silence | MaintenanceWindow | undefined, refresh = true): void {
+    this.store.adminChanged(kind, id, item);
+    if (kind === 'silence') this.cluster?.publish({ t: 'admin', kind, id, item: (item as Silence | undefined) ?? null });
+    else this.cluster?.publish({ t: 'admin', kind, id, item: (item as MaintenanceWindow | undefined) ?? null });
+    if (refresh) this.refreshFlags(Date.now());
   }
 
   tick(now = Date.now()): void {
     this.engine.tick(now);
-    for (const id of this.suppressions.expire(now)) this.store.adminChanged('silence', id, undefined);
+    for (const id of this.suppressions.expire(now)) this.adminChanged('silence', id, undefined, false);
     this.refreshFlags(now);
     this.book.decayFlaps(now);
     this.notifier.tick(now);
@@ -136,6 +214,7 @@ export class AlertingService {
     // A new or worsening alert carries its suppression flags before anyone sees it.
     if (reason === 'pending' || reason === 'firing' || reason === 'severity') Object.assign(alert, this.flags(alert, alert.updatedAt ?? Date.now()));
     this.store.alertChanged(alert, reason);
+    if (reason !== 'pending' && reason !== 'cancelled') this.cluster?.publish({ t: 'alert', alert: { ...alert }, reason });
     // Pending alerts (and their cancellation) stay off the live feed: like Alertmanager, people see an alert
     // once its "for" has elapsed; the API lists pending ones (state=pending).
     if (alert.state !== 'pending' && reason !== 'notified' && reason !== 'cancelled') this.deps.bus.emit('alert', { ...alert });

@@ -11,6 +11,7 @@ import { paginate, type PageOf } from '../../contracts/index.js';
 export class AuditLog {
   private readonly entries: AuditEntry[] = [];
   private readonly out: WriteStream;
+  private readonly listeners: ((e: AuditEntry) => void)[] = [];
 
   constructor(readonly file: string, private readonly keep = 100_000) {
     mkdirSync(dirname(file), { recursive: true });
@@ -31,6 +32,16 @@ export class AuditLog {
     this.entries.push(e);
     if (this.entries.length > this.keep) this.entries.shift();
     this.out.write(`${JSON.stringify(e)}\n`);
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Called for every entry this process appends (a cluster copies them to the shared log). */
+  onAppend(listener: (e: AuditEntry) => void): void { this.listeners.push(listener); }
+
+  /** An entry another instance of a cluster appended: kept for queries, not written to this file. */
+  addShared(e: AuditEntry): void {
+    this.entries.push(e);
+    if (this.entries.length > this.keep) this.entries.shift();
   }
 
   /** Newest first. */

@@ -1,12 +1,15 @@
 // Builds the access-control state the platform needs (users and tokens, audit log, fleet registry, MQTT
 // device credentials) from config, with their files under dataDir unless configured elsewhere. Kept out of
-// platform.ts so the composition root stays one call.
+// platform.ts so the composition root stays one call. In a cluster, users, tokens, sessions and device
+// credentials live in Redis (an empty Redis is seeded from this instance's files) and the audit log is shared.
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { FleetRegistry } from '../fleet/registry.js';
-import { AuthStore } from './auth-store.js';
-import { MqttDevices } from './mqtt-devices.js';
+import { readJsonFile } from '../../lib/atomic-file.js';
+import type { ClusterNode } from '../cluster/node.js';
+import { AuthStore, validAuthState } from './auth-store.js';
+import { MqttDevices, validDevices } from './mqtt-devices.js';
 
 export interface Access {
   auth: AuthStore;
@@ -17,18 +20,26 @@ export interface Access {
   stop(): Promise<void>;
 }
 
-export async function startAccess(config: Readonly<Config>, dataDir: string): Promise<Access> {
+export async function startAccess(config: Readonly<Config>, dataDir: string, cluster?: ClusterNode): Promise<Access> {
   const file = (configured: string, name: string) => (configured ? resolve(configured) : join(dataDir, name));
+  const authFile = file(config.auth.stateFile, 'auth.json');
+  const devicesFile = file(config.mqtt.devicesFile, 'mqtt-devices.json');
+  const seed = <T>(path: string, validate: (raw: unknown, where: string) => T): T | undefined => {
+    const raw = readJsonFile(path);
+    return raw === undefined ? undefined : validate(raw, path);
+  };
   const auth = new AuthStore({
-    file: file(config.auth.stateFile, 'auth.json'),
+    file: authFile,
     sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
     maxAttempts: config.auth.loginMaxAttempts,
     lockoutMs: config.auth.lockoutMinutes * 60_000,
+    ...(cluster ? { shared: await cluster.authState(seed(authFile, validAuthState)) } : {}),
   });
   const initialAdmin = await auth.ensureInitialAdmin(config.auth.initialAdminPassword);
   const audit = new AuditLog(file(config.api.auditFile, 'audit.jsonl'));
+  if (cluster) await cluster.shareAudit(audit);
   const fleet = new FleetRegistry(file(config.fleet.registryFile, 'fleet.json'));
-  const mqttDevices = new MqttDevices(file(config.mqtt.devicesFile, 'mqtt-devices.json'));
+  const mqttDevices = new MqttDevices(devicesFile, cluster ? await cluster.devicesState(seed(devicesFile, validDevices)) : undefined);
   return {
     auth, audit, fleet, mqttDevices, initialAdmin,
     stop: async () => { fleet.stop(); await audit.close(); },

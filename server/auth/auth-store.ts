@@ -1,11 +1,13 @@
-// Users, API tokens and sessions, kept in one JSON state file under dataDir (hashes only: scrypt for
-// passwords, SHA-256 for high-entropy token and session secrets). A file rather than InfluxDB because these
-// are a few hundred records that must be read on every request and survive InfluxDB being down.
+// Users, API tokens and sessions, kept in one JSON document (hashes only: scrypt for passwords, SHA-256 for
+// high-entropy token and session secrets): a file under dataDir for one process, Redis for a cluster
+// (SharedState). Not InfluxDB because these are a few hundred records that must be read on every request and
+// survive InfluxDB being down. Reads use the in-memory copy; every change goes through mutate(), which
+// applies it to the newest document, so instances writing at once never undo each other.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiToken, User, type CreateTokenRequest, type Role, type CreateUserRequest, type UpdateUserRequest } from '../../contracts/index.js';
-import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
+import { FileState, type SharedState } from '../lib/shared-state.js';
 import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
@@ -22,23 +24,36 @@ const StoredToken = Type.Intersect([ApiToken, Type.Object({ secretHash: Type.Str
 type StoredToken = Static<typeof StoredToken>;
 const StoredSession = Type.Object({ idHash: Type.String(), username: Type.String(), createdAt: Type.Number(), expiresAt: Type.Number() });
 type StoredSession = Static<typeof StoredSession>;
-const StateFile = Type.Object({ users: Type.Array(StoredUser), tokens: Type.Array(StoredToken), sessions: Type.Array(StoredSession) });
-type StateFile = Static<typeof StateFile>;
+export const StateFile = Type.Object({ users: Type.Array(StoredUser), tokens: Type.Array(StoredToken), sessions: Type.Array(StoredSession) });
+export type StateFile = Static<typeof StateFile>;
 
 /** Auth failures are HTTP errors with the status the API answers. */
 export { HttpError as AuthError } from '../lib/http-error.js';
 
-export interface AuthStoreOptions { file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number }
+export interface AuthStoreOptions {
+  file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number;
+  /** Where the document lives; default: the JSON file `file`. */
+  shared?: SharedState<StateFile>;
+}
+
+export function validAuthState(raw: unknown, where = 'auth state'): StateFile {
+  if (!Value.Check(StateFile, raw)) throw new Error(`${where} is not a valid Gantry auth state file`);
+  return raw;
+}
+
+const emptyState = (): StateFile => ({ users: [], tokens: [], sessions: [] });
 
 /**
  * What stopped being valid, for holders of live connections (Socket.IO) to drop them at once. `user` means
  * every session of that user (except `exceptSessionKey`) must re-authenticate: the user was deleted,
- * disabled, demoted, re-scoped or changed their password.
+ * disabled, demoted, re-scoped or changed their password. `recheck` comes from another instance of a
+ * cluster, which changed the shared document: every live connection is checked against it.
  */
 export type Revocation =
   | { kind: 'session'; sessionKey: string }
   | { kind: 'user'; username: string; exceptSessionKey?: string }
-  | { kind: 'token'; tokenId: string };
+  | { kind: 'token'; tokenId: string }
+  | { kind: 'recheck' };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKEN_RE = /^gnt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -57,37 +72,42 @@ function publicToken(t: StoredToken): ApiToken {
 }
 
 export class AuthStore {
-  private state: StateFile = { users: [], tokens: [], sessions: [] };
-  private readonly file: AtomicFile;
+  private readonly shared: SharedState<StateFile>;
   private readonly lockout: LoginLockout;
   private readonly revocationListeners = new Set<(r: Revocation) => void>();
+  private readonly empty = emptyState();
 
   constructor(private readonly opts: AuthStoreOptions) {
-    this.file = new AtomicFile(opts.file);
+    this.shared = opts.shared ?? new FileState(opts.file, (raw) => validAuthState(raw, opts.file));
     this.lockout = new LoginLockout({ maxAttempts: opts.maxAttempts, lockoutMs: opts.lockoutMs });
-    const raw = readJsonFile(opts.file);
-    if (raw !== undefined) {
-      if (!Value.Check(StateFile, raw)) throw new Error(`${opts.file} is not a valid Gantry auth state file`);
-      this.state = raw;
-    }
-    const now = Date.now();
-    this.state.sessions = this.state.sessions.filter((s) => s.expiresAt > now);
+    // Another instance changed users, sessions or tokens: live connections here are checked against it.
+    this.shared.onChange(() => this.publishRevocation({ kind: 'recheck' }));
   }
 
-  private save(): Promise<void> {
-    return this.file.write(JSON.stringify(this.state, null, 1));
+  /** The newest document this process knows (read-only use; changes go through mutate). */
+  private get state(): StateFile { return this.shared.current() ?? this.empty; }
+
+  /** Applies a change to the newest document; expired sessions are dropped on the way. */
+  private mutate<R>(fn: (s: StateFile) => R): Promise<R> {
+    return this.shared.update(emptyState, (s) => {
+      const now = Date.now();
+      s.sessions = s.sessions.filter((x) => x.expiresAt > now);
+      return fn(s);
+    });
   }
 
   /** First start: creates `admin` with the given password or a random one, which is returned once. */
   async ensureInitialAdmin(configured: string): Promise<{ username: string; password: string; generated: boolean } | undefined> {
     if (this.state.users.length > 0) return undefined;
     const password = configured || randomSecret();
-    this.state.users.push({
-      username: 'admin', role: 'admin', disabled: false, mustChangePassword: !configured, createdAt: Date.now(),
-      passwordHash: await hashPassword(password),
+    const passwordHash = await hashPassword(password);
+    // Another instance of a cluster may create it first: then there is nothing to show.
+    const created = await this.mutate((s) => {
+      if (s.users.length > 0) return false;
+      s.users.push({ username: 'admin', role: 'admin', disabled: false, mustChangePassword: !configured, createdAt: Date.now(), passwordHash });
+      return true;
     });
-    await this.save();
-    return { username: 'admin', password, generated: !configured };
+    return created ? { username: 'admin', password, generated: !configured } : undefined;
   }
 
   /**
@@ -95,6 +115,7 @@ export class AuthStore {
    * (see lockout.ts). The error never says which part was wrong.
    */
   async login(username: string, password: string, address: string): Promise<{ sessionId: string; principal: Principal }> {
+    await this.shared.sync();
     if (this.lockout.locked(username, address)) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
     const user = this.state.users.find((u) => u.username === username);
     const ok = user && !user.oidc ? await verifyPassword(password, user.passwordHash) : (await burnVerify(password), false);
@@ -110,8 +131,9 @@ export class AuthStore {
     const now = Date.now();
     const sessionId = randomBytes(32).toString('base64url');
     const idHash = sha256(sessionId);
-    this.state.sessions.push({ idHash, username: user.username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
-    await this.save();
+    await this.mutate((s) => {
+      s.sessions.push({ idHash, username: user.username, createdAt: now, expiresAt: now + this.opts.sessionTtlMs });
+    });
     return { sessionId, principal: this.userPrincipal(user, idHash) };
   }
 
@@ -121,17 +143,25 @@ export class AuthStore {
     return () => { this.revocationListeners.delete(fn); };
   }
 
-  /** The one place a revocation leaves the store, so a shared (multi-instance) store can broadcast it here. */
+  /** The one place a revocation leaves the store (a cluster's other instances learn it through onChange). */
   private publishRevocation(r: Revocation): void {
     for (const fn of this.revocationListeners) fn(r);
   }
 
   /** Ends every session of `username` except `exceptSessionKey`, and tells live connections to drop them. */
   async revokeSessionsOf(username: string, exceptSessionKey?: string): Promise<void> {
-    const before = this.state.sessions.length;
-    this.state.sessions = this.state.sessions.filter((s) => s.username !== username || s.idHash === exceptSessionKey);
-    if (this.state.sessions.length !== before) await this.save();
+    if (this.state.sessions.some((s) => s.username === username && s.idHash !== exceptSessionKey)) {
+      await this.mutate((s) => { s.sessions = s.sessions.filter((x) => x.username !== username || x.idHash === exceptSessionKey); });
+    }
     this.publishRevocation({ kind: 'user', username, ...(exceptSessionKey ? { exceptSessionKey } : {}) });
+  }
+
+  /** Live, and still with the role and sites it was authorised with (a cluster peer may have changed them). */
+  isCurrent(p: Principal): boolean {
+    if (!this.isLive(p)) return false;
+    if (p.via === 'token') return true;
+    const u = this.state.users.find((x) => x.username === p.username);
+    return u !== undefined && u.role === p.role && String(u.sites) === String(p.sites);
   }
 
   /** False once the credential behind a principal no longer authenticates (for long-lived connections). */
@@ -149,28 +179,29 @@ export class AuthStore {
    *  role and sites follow the identity provider at every login. A local user of the same name is never taken
    *  over. */
   async loginExternal(id: ExternalIdentity): Promise<{ sessionId: string; principal: Principal }> {
-    let user = this.state.users.find((u) => u.oidc?.issuer === id.issuer && u.oidc.subject === id.subject);
-    if (!user) {
-      if (this.state.users.some((u) => u.username === id.username)) {
-        throw new AuthError(409, `the name ${id.username} belongs to another Gantry user`, 'username_taken');
+    const user = await this.mutate((s) => {
+      let u = s.users.find((x) => x.oidc?.issuer === id.issuer && x.oidc.subject === id.subject);
+      if (!u) {
+        if (s.users.some((x) => x.username === id.username)) {
+          throw new AuthError(409, `the name ${id.username} belongs to another Gantry user`, 'username_taken');
+        }
+        u = { username: id.username, role: id.role, disabled: false, mustChangePassword: false, createdAt: Date.now(), passwordHash: '', oidc: { issuer: id.issuer, subject: id.subject } };
+        s.users.push(u);
       }
-      user = { username: id.username, role: id.role, disabled: false, mustChangePassword: false, createdAt: Date.now(), passwordHash: '', oidc: { issuer: id.issuer, subject: id.subject } };
-      this.state.users.push(user);
-    }
-    if (user.disabled) throw new AuthError(403, `user ${user.username} is disabled in Gantry`, 'disabled');
-    const rescoped = user.role !== id.role || String(user.sites) !== String(id.sites);
-    user.role = id.role;
-    if (id.sites) user.sites = id.sites; else delete user.sites;
+      if (u.disabled) throw new AuthError(403, `user ${u.username} is disabled in Gantry`, 'disabled');
+      const rescoped = u.role !== id.role || String(u.sites) !== String(id.sites);
+      u.role = id.role;
+      if (id.sites) u.sites = id.sites; else delete u.sites;
+      return { user: u, rescoped };
+    });
     // Live connections of this user's other sessions were authorised with the old role or sites.
-    if (rescoped) this.publishRevocation({ kind: 'user', username: user.username });
-    return this.startSession(user);
+    if (user.rescoped) this.publishRevocation({ kind: 'user', username: user.user.username });
+    return this.startSession(user.user);
   }
 
   async logout(sessionId: string): Promise<void> {
     const h = sha256(sessionId);
-    const before = this.state.sessions.length;
-    this.state.sessions = this.state.sessions.filter((s) => s.idHash !== h);
-    if (this.state.sessions.length !== before) await this.save();
+    if (this.state.sessions.some((s) => s.idHash === h)) await this.mutate((s) => { s.sessions = s.sessions.filter((x) => x.idHash !== h); });
     this.publishRevocation({ kind: 'session', sessionKey: h });
   }
 
@@ -203,23 +234,26 @@ export class AuthStore {
   listUsers(): User[] { return this.state.users.map(publicUser); }
 
   async createUser(req: CreateUserRequest): Promise<User> {
-    if (this.state.users.some((u) => u.username === req.username)) throw new AuthError(409, `user ${req.username} exists`, 'exists');
+    const exists = (s: StateFile) => { if (s.users.some((u) => u.username === req.username)) throw new AuthError(409, `user ${req.username} exists`, 'exists'); };
+    exists(this.state);
     const u: StoredUser = { username: req.username, role: req.role, disabled: false, mustChangePassword: req.mustChangePassword ?? true, createdAt: Date.now(), passwordHash: await hashPassword(req.password), ...(req.sites ? { sites: req.sites } : {}) };
-    this.state.users.push(u);
-    await this.save();
+    await this.mutate((s) => { exists(s); s.users.push(u); });
     return publicUser(u);
   }
 
   async updateUser(username: string, req: UpdateUserRequest): Promise<User> {
-    const u = this.state.users.find((x) => x.username === username);
-    if (!u) throw new AuthError(404, `user ${username} does not exist`);
-    if (req.password && u.oidc) throw new AuthError(409, `${username} signs in through single sign-on and has no Gantry password`, 'external_user');
-    if ((req.role && req.role !== 'admin') || req.disabled) this.assertOtherAdmin(username);
-    if (req.password) { u.passwordHash = await hashPassword(req.password); u.mustChangePassword = true; }
-    if (req.role) u.role = req.role;
-    if (req.disabled !== undefined) u.disabled = req.disabled;
-    if (req.sites === null) delete u.sites; else if (req.sites) u.sites = req.sites;
-    await this.save();
+    const passwordHash = req.password ? await hashPassword(req.password) : undefined;
+    const u = await this.mutate((s) => {
+      const x = s.users.find((y) => y.username === username);
+      if (!x) throw new AuthError(404, `user ${username} does not exist`);
+      if (req.password && x.oidc) throw new AuthError(409, `${username} signs in through single sign-on and has no Gantry password`, 'external_user');
+      if ((req.role && req.role !== 'admin') || req.disabled) assertOtherAdmin(s, username);
+      if (passwordHash) { x.passwordHash = passwordHash; x.mustChangePassword = true; }
+      if (req.role) x.role = req.role;
+      if (req.disabled !== undefined) x.disabled = req.disabled;
+      if (req.sites === null) delete x.sites; else if (req.sites) x.sites = req.sites;
+      return x;
+    });
     if (req.password || req.disabled || req.role) await this.revokeSessionsOf(username);
     // New sites apply to the next HTTP request at once; live sockets were authorised with the old ones.
     else if (req.sites !== undefined) this.publishRevocation({ kind: 'user', username });
@@ -227,28 +261,28 @@ export class AuthStore {
   }
 
   async deleteUser(username: string): Promise<void> {
-    if (!this.state.users.some((u) => u.username === username)) throw new AuthError(404, `user ${username} does not exist`);
-    this.assertOtherAdmin(username);
-    this.state.users = this.state.users.filter((u) => u.username !== username);
-    await this.save();
+    await this.mutate((s) => {
+      if (!s.users.some((u) => u.username === username)) throw new AuthError(404, `user ${username} does not exist`);
+      assertOtherAdmin(s, username);
+      s.users = s.users.filter((u) => u.username !== username);
+    });
     await this.revokeSessionsOf(username);
-  }
-
-  private assertOtherAdmin(username: string): void {
-    const admins = this.state.users.filter((u) => u.role === 'admin' && !u.disabled && u.username !== username);
-    const isAdmin = this.state.users.some((u) => u.username === username && u.role === 'admin');
-    if (isAdmin && admins.length === 0) throw new AuthError(409, 'the last active admin cannot be removed, disabled or demoted', 'last_admin');
   }
 
   /** The caller's own change: ends their other sessions, keeps `currentSessionKey` (the one they are using). */
   async changePassword(username: string, current: string, next: string, currentSessionKey: string | undefined): Promise<void> {
+    await this.shared.sync();
     const u = this.state.users.find((x) => x.username === username);
     if (u?.oidc) throw new AuthError(409, 'you sign in through single sign-on; your password is managed there', 'external_user');
     if (!u || !(await verifyPassword(current, u.passwordHash))) throw new AuthError(400, 'current password is wrong', 'bad_credentials');
     if (next === current) throw new AuthError(400, 'the new password must differ from the current one', 'same_password');
-    u.passwordHash = await hashPassword(next);
-    u.mustChangePassword = false;
-    await this.save();
+    const passwordHash = await hashPassword(next);
+    await this.mutate((s) => {
+      const x = s.users.find((y) => y.username === username);
+      if (!x) throw new AuthError(400, 'current password is wrong', 'bad_credentials');
+      x.passwordHash = passwordHash;
+      x.mustChangePassword = false;
+    });
     await this.revokeSessionsOf(username, currentSessionKey);
   }
 
@@ -262,17 +296,24 @@ export class AuthStore {
       id, name: req.name, role: req.role, scopes: req.scopes, createdBy, createdAt: now, secretHash: sha256(secret),
       ...(req.sites ? { sites: req.sites } : {}), ...(req.expiresInDays ? { expiresAt: now + req.expiresInDays * 86_400_000 } : {}),
     };
-    this.state.tokens.push(t);
-    await this.save();
+    await this.mutate((s) => { s.tokens.push(t); });
     return { token: `gnt_${id}_${secret}`, info: publicToken(t) };
   }
 
   async revokeToken(id: string): Promise<ApiToken> {
-    const t = this.state.tokens.find((x) => x.id === id);
-    if (!t) throw new AuthError(404, `token ${id} does not exist`);
-    t.revokedAt ??= Date.now();
-    await this.save();
+    const t = await this.mutate((s) => {
+      const x = s.tokens.find((y) => y.id === id);
+      if (!x) throw new AuthError(404, `token ${id} does not exist`);
+      x.revokedAt ??= Date.now();
+      return x;
+    });
     this.publishRevocation({ kind: 'token', tokenId: id });
     return publicToken(t);
   }
+}
+
+function assertOtherAdmin(s: StateFile, username: string): void {
+  const admins = s.users.filter((u) => u.role === 'admin' && !u.disabled && u.username !== username);
+  const isAdmin = s.users.some((u) => u.username === username && u.role === 'admin');
+  if (isAdmin && admins.length === 0) throw new AuthError(409, 'the last active admin cannot be removed, disabled or demoted', 'last_admin');
 }

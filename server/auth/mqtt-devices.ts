@@ -1,17 +1,23 @@
 // Device and gateway credentials for the embedded MQTT broker, with per-device topic ACLs, in a JSON state
-// file (scrypt hashes only). The platform's own collector and simulator use an internal credential that is
+// document (scrypt hashes only): a file for one process, Redis for a cluster (SharedState). The platform's own collector and simulator use an internal credential that is
 // generated at every start and never written anywhere.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { MqttDevice, topicMatches, type CreateMqttDeviceRequest } from '../../contracts/index.js';
-import { AtomicFile, readJsonFile } from '../../lib/atomic-file.js';
+import { FileState, type SharedState } from '../lib/shared-state.js';
 import { HttpError } from './guard.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 
 const StoredDevice = Type.Intersect([MqttDevice, Type.Object({ passwordHash: Type.String() })]);
 type StoredDevice = Static<typeof StoredDevice>;
-const DevicesFile = Type.Object({ devices: Type.Array(StoredDevice) });
+export const DevicesFile = Type.Object({ devices: Type.Array(StoredDevice) });
+export type DevicesDoc = Static<typeof DevicesFile>;
+
+export function validDevices(raw: unknown, where = 'MQTT devices state'): DevicesDoc {
+  if (!Value.Check(DevicesFile, raw)) throw new Error(`${where} is not a valid MQTT devices file`);
+  return raw;
+}
 
 
 /** A subscription filter is allowed when an ACL filter covers it entirely. */
@@ -34,20 +40,16 @@ export const RESERVED_PREFIX = 'gantry';
 const BROKER_ASSIGNED = /^aedes_[0-9a-f-]{36}$/;
 
 export class MqttDevices {
-  private devices: StoredDevice[] = [];
-  private readonly file: AtomicFile;
+  private readonly shared: SharedState<DevicesDoc>;
   /** Credential of Gantry's own clients (collector, simulator); lives only in memory. */
   readonly internal = { username: 'gantry-internal', password: randomBytes(24).toString('base64url') };
   private readonly removedListeners: ((username: string) => void)[] = [];
 
-  constructor(path: string) {
-    this.file = new AtomicFile(path);
-    const raw = readJsonFile(path);
-    if (raw !== undefined) {
-      if (!Value.Check(DevicesFile, raw)) throw new Error(`${path} is not a valid MQTT devices file`);
-      this.devices = raw.devices;
-    }
+  constructor(path: string, shared?: SharedState<DevicesDoc>) {
+    this.shared = shared ?? new FileState(path, (raw) => validDevices(raw, path));
   }
+
+  private get devices(): StoredDevice[] { return this.shared.current()?.devices ?? []; }
 
   list(): MqttDevice[] { return this.devices.map(({ passwordHash: _h, ...d }) => d); }
 
@@ -56,31 +58,29 @@ export class MqttDevices {
       // A device named like Gantry's own clients could otherwise use their client ids (its own, by the rule below).
       throw new HttpError(400, `usernames starting with "${RESERVED_PREFIX}" are reserved for Gantry's own clients`, 'reserved');
     }
-    if (this.devices.some((d) => d.username === req.username)) {
-      throw new HttpError(409, `device ${req.username} exists`, 'exists');
-    }
+    const exists = (list: StoredDevice[]) => {
+      if (list.some((d) => d.username === req.username)) throw new HttpError(409, `device ${req.username} exists`, 'exists');
+    };
+    exists(this.devices);
     const password = randomSecret();
     const device: MqttDevice = {
       username: req.username, publish: req.publish, subscribe: req.subscribe ?? [], createdAt: Date.now(), ...(req.retain ? { retain: true } : {}),
     };
-    this.devices.push({ ...device, passwordHash: await hashPassword(password) });
-    await this.save();
+    const stored = { ...device, passwordHash: await hashPassword(password) };
+    await this.shared.update(() => ({ devices: [] }), (doc) => { exists(doc.devices); doc.devices.push(stored); });
     return { password, device };
   }
 
   async remove(username: string): Promise<void> {
-    if (!this.devices.some((d) => d.username === username)) throw new HttpError(404, `device ${username} does not exist`);
-    this.devices = this.devices.filter((d) => d.username !== username);
-    await this.save();
+    await this.shared.update(() => ({ devices: [] }), (doc) => {
+      if (!doc.devices.some((d) => d.username === username)) throw new HttpError(404, `device ${username} does not exist`);
+      doc.devices = doc.devices.filter((d) => d.username !== username);
+    });
     for (const l of this.removedListeners) l(username);
   }
 
   /** Called after a credential is deleted, so the broker can drop its open connections at once. */
   onRemoved(listener: (username: string) => void): void { this.removedListeners.push(listener); }
-
-  private save(): Promise<void> {
-    return this.file.write(JSON.stringify({ devices: this.devices }, null, 1));
-  }
 
   async authenticate(username: string | undefined, password: Buffer | undefined, allowAnonymous: boolean): Promise<MqttIdentity | undefined> {
     if (!username) return allowAnonymous ? { kind: 'anonymous' } : undefined;
@@ -89,6 +89,7 @@ export class MqttDevices {
       const a = Buffer.from(pw), b = Buffer.from(this.internal.password);
       return a.length === b.length && timingSafeEqual(a, b) ? { kind: 'internal' } : undefined;
     }
+    await this.shared.sync();
     const d = this.devices.find((x) => x.username === username);
     if (!d) {
       // Same work as for a known username, so the answer time does not tell which usernames exist.

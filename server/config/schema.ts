@@ -145,6 +145,17 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    cluster: Type.Object(
+      {
+        redisUrl: Type.String({ default: '', description: 'Redis (redis://[user:password@]host:port) shared by several Gantry instances: users, sessions, tokens, device credentials and the audit log live there, one instance evaluates alerts (leader lease) and Socket.IO uses the Redis adapter. Empty: one stand-alone process with its state in files. Secret (may carry a password): never logged.' }),
+        keyPrefix: Type.String({ default: 'gantry', pattern: '^[A-Za-z0-9_.-]+$', description: 'Prefix of every Redis key and channel of this deployment (several deployments may share one Redis).' }),
+        instanceId: Type.String({ default: '', pattern: '^[A-Za-z0-9_.-]*$', description: 'Name of this instance in the cluster (leader lease, logs). Empty: host name and process id.' }),
+        leaseMs: Type.Integer({ minimum: 1000, default: 8000, description: 'Leader lease: a standby takes over evaluation at most this long (plus renewMs) after the leader stops renewing.' }),
+        renewMs: Type.Integer({ minimum: 200, default: 2000, description: 'How often the leader renews its lease and a standby tries to take it.' }),
+        streamMaxLen: Type.Integer({ minimum: 1000, default: 500000, description: 'Accepted readings kept in the Redis stream that feeds the leader (about; older ones are trimmed). Must cover the readings of leaseMs + renewMs so a new leader can replay what the old one missed.' }),
+      },
+      { default: {} },
+    ),
     fleet: Type.Object(
       {
         registryFile: Type.String({ default: '', description: 'JSON or YAML file of sites and scanners; admins edit it through the API. Empty: <dataDir>/fleet.json.' }),

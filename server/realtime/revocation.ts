@@ -12,6 +12,7 @@ export function revokes(r: Revocation, p: Principal): boolean {
     case 'token': return p.via === 'token' && p.tokenId === r.tokenId;
     case 'session': return p.via === 'session' && p.sessionKey === r.sessionKey;
     case 'user': return p.via === 'session' && p.username === r.username && p.sessionKey !== r.exceptSessionKey;
+    case 'recheck': return false;
   }
 }
 
@@ -25,7 +26,7 @@ export function followRevocations<S extends Server>(io: S, auth: AuthStore, swee
       if (p && match(p)) socket.disconnect(true);
     }
   };
-  const off = auth.onRevocation((r) => drop((p) => revokes(r, p)));
+  const off = auth.onRevocation((r) => drop((p) => (r.kind === 'recheck' ? !auth.isCurrent(p) : revokes(r, p))));
   const timer = setInterval(() => drop((p) => !auth.isLive(p)), sweepMs);
   timer.unref();
   return () => { off(); clearInterval(timer); };

@@ -175,12 +175,14 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): GantryIo
   }, 'sockets');
   const offAlert = deps.bus.on('alert', (a) => io.to(roomsOf(a)).emit('alert', a));
   // Model output follows the scanner's rooms; volatile, like telemetry: a late score is worth less than none.
+  // Local: in a cluster every instance gets it on its own bus (server/cluster/model-relay.ts), so the Redis
+  // adapter must not carry it to the other instances' sockets a second time.
   const offAnomaly = deps.bus.on('anomaly', (x) => {
-    io.to(roomsOf(x)).except(BATCH_ROOM).volatile.emit('anomaly', x);
+    io.local.to(roomsOf(x)).except(BATCH_ROOM).volatile.emit('anomaly', x);
     if (batchers.size > 0) eachSocketOf(x, (id) => batchers.get(id)?.scores.set(x.scannerId, x));
   });
   const offPrediction = deps.bus.on('prediction', (x) => {
-    io.to(roomsOf(x)).except(BATCH_ROOM).emit('prediction', x);
+    io.local.to(roomsOf(x)).except(BATCH_ROOM).emit('prediction', x);
     if (batchers.size > 0) eachSocketOf(x, (id) => batchers.get(id)?.predictions.set(`${x.scannerId}\u0000${x.metric}`, x));
   });
   // PACS health goes to the roles allowed to see it (SOCKET_EVENT_ROLES) and only for sites they may see.

@@ -12,6 +12,7 @@ export const BINARIES = {
   chromium: { binary: '/usr/bin/chromium', pkg: 'chromium', purpose: 'headless browser for end-to-end tests' },
   orthanc: { binary: '/usr/sbin/Orthanc', pkg: 'orthanc', purpose: 'Orthanc PACS (PACS collector tests)' },
   dcmtk: { binary: '/usr/bin/echoscu', pkg: 'dcmtk', purpose: 'DCMTK DICOM tools (PACS tests)' },
+  redis: { binary: '/usr/bin/redis-server', pkg: 'redis-server', purpose: 'Redis (cluster tests and benchmarks)' },
 } satisfies Record<string, SystemBinary>;
 
 function isDebianLike(): boolean {

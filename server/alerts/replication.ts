@@ -1,0 +1,26 @@
+// What the alerting service exchanges with the other instances of a cluster (server/cluster/alert-replica.ts
+// carries it over Redis). The leader evaluates and publishes every change; a standby keeps a mirror for the
+// API and its dashboards, and forwards operators' commands to the leader, so acknowledgements, silences and
+// maintenance windows made on any instance hold on all of them.
+import type { Alert } from '../../contracts/alerts.js';
+import type { MaintenanceWindow, Silence } from '../../contracts/alert-silences.js';
+import type { ChangeReason } from './lifecycle.js';
+
+export type ReplicatedChange =
+  | { t: 'alert'; alert: Alert; reason: ChangeReason }
+  | { t: 'admin'; kind: 'silence'; id: string; item: Silence | null }
+  | { t: 'admin'; kind: 'maintenance'; id: string; item: MaintenanceWindow | null };
+
+export type AlertCommand =
+  | { c: 'ack'; id: string; by: string; comment?: string; at: number }
+  | { c: 'silence'; silence: Silence }
+  | { c: 'unsilence'; id: string }
+  | { c: 'window'; window: MaintenanceWindow }
+  | { c: 'unwindow'; id: string };
+
+export interface AlertCluster {
+  /** Leader: a change to keep in shared state and show on every instance. */
+  publish(change: ReplicatedChange): void;
+  /** Standby: an operator's command for the leader to carry out. */
+  forward(cmd: AlertCommand): void;
+}

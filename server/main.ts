@@ -38,6 +38,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // Second line of defence: a part that never finishes stopping must not keep the process alive forever.
+    // The report names it, so the hang can be fixed where it is rather than papered over here.
+    const deadlineMs = config.shutdownTimeoutSeconds * 1000;
+    setTimeout(() => {
+      log.error({ pending: platform.stopPending(), seconds: config.shutdownTimeoutSeconds }, 'shutdown deadline passed; exiting with parts still stopping');
+      process.exit(1);
+    }, deadlineMs).unref();
     platform.stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

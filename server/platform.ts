@@ -27,6 +27,7 @@ import { startSimulatedPacs } from './pacs/simulated.js';
 import type { PacsSimulator } from '../collectors/pacs-simulator/simulator.js';
 import { LiveScoring } from './models/live-scoring.js';
 import { joinCluster, type ClusterNode, type LeaderTask } from './cluster/node.js';
+import { StopSteps } from './lib/stop-steps.js';
 
 export interface Platform {
   url: string;
@@ -48,19 +49,17 @@ export interface Platform {
   /** Set on the first start only: the admin account and its one-time password, to show the operator once. */
   initialAdmin: { username: string; password: string; generated: boolean } | undefined;
   stop(): Promise<void>;
+  /** While stop() runs: the steps not finished yet (for the shutdown deadline's report). */
+  stopPending(): string[];
 }
 
 export async function startPlatform(config: Readonly<Config>, log: Logger): Promise<Platform> {
-  const stops: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      try { await stop(); } catch (err) { log.error({ err }, 'error while stopping'); }
-    }
-  };
+  const steps = new StopSteps(log);
+  const stopAll = () => steps.stopAll();
   try {
     const dataDir = resolve(config.dataDir);
     const lock = await preflight(config, dataDir);
-    stops.push(() => lock.release());
+    steps.add('data-dir lock', () => lock.release());
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     let privateInfluxd: PrivateInfluxd | undefined;
@@ -72,7 +71,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         log: log.child({ module: 'influxd' }), onRestart: () => metrics.restarted('influxd'),
       });
       privateInfluxd = influxd;
-      stops.push(() => influxd.stop());
+      steps.add('influxd', () => influxd.stop());
       metrics.supervised('influxd');
       influxUrl = influxd.url;
       log.info({ url: influxUrl, dataDir: influxd.dataDir, pid: influxd.state().pid }, 'private InfluxDB started');
@@ -84,9 +83,9 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const seriesRollup = rollups ? rollupSettings : undefined;
 
     const cluster = config.cluster.redisUrl ? await joinCluster(config, log) : undefined;
-    if (cluster) stops.push(() => cluster.stop());
+    if (cluster) steps.add('cluster', () => cluster.stop());
     const access = await startAccess(config, dataDir, cluster);
-    stops.push(() => access.stop());
+    steps.add('access', () => access.stop());
 
     let broker: EmbeddedBroker | undefined;
     let mqttUrl = config.mqtt.url;
@@ -98,7 +97,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         maxPendingPerAddress: m.embeddedMaxPendingPerAddress, loginDelay: { baseMs: m.loginDelayBaseMs, maxMs: m.loginDelayMaxMs },
       };
       broker = await startEmbeddedBroker({ host: m.embeddedHost, port: m.embeddedPort, log: log.child({ module: 'broker' }), auth, limits });
-      stops.push(() => broker?.stop());
+      steps.add('mqtt broker', () => broker?.stop());
       mqttUrl = broker.url;
     }
 
@@ -108,18 +107,18 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
     const mqttCreds = config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password }
       : broker ? access.mqttDevices.internal : {};
     const ingest = await startIngest({ config, dataDir, influx, mqttUrl, mqttCredentials: mqttCreds, registry, bus, log, ...(seriesRollup ? { rollups: seriesRollup } : {}) });
-    stops.push(() => ingest.stop());
+    steps.add('ingest (collector, spool flush)', () => ingest.stop());
     const { collector, drain, spool, pipeline } = ingest;
     const latest = new LatestReadings(bus);
     const alerting = new AlertingService({ bus, influx, log: log.child({ module: 'alerts' }), config: config.alerts, dataDir });
     if (cluster) await cluster.joinAlerting(alerting);
     await alerting.start();
-    stops.push(() => alerting.stop());
+    steps.add('alerting', () => alerting.stop());
 
     let pacsSimulator: PacsSimulator | undefined;
     if (config.pacs.simulator.enabled) {
       pacsSimulator = await startSimulatedPacs(config, dataDir, { url: mqttUrl, ...mqttCreds }, log.child({ module: 'pacs-simulator' }));
-      stops.push(() => pacsSimulator?.stop());
+      steps.add('pacs simulator', () => pacsSimulator?.stop());
     }
     // Rejected PACS pushes are counted and listed without their payload.
     const pacs = await startPacs(config, {
@@ -127,8 +126,8 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       rejected: (r, t, d) => pipeline.rejected(r, t, d, Buffer.alloc(0)), query: (q) => influx.query(q),
       ...(pacsSimulator ? { extraTargets: [pacsSimulator.target()] } : {}),
     }, log.child({ module: 'pacs' }));
-    stops.push(() => pacs.stop());
-    stops.push(bridgePacsToAlerts(bus));
+    steps.add('pacs collector', () => pacs.stop());
+    steps.add('pacs alert bridge', bridgePacsToAlerts(bus));
     // In the background, like the fleet's backfill: the dashboard is up while the tier history goes out.
     const pacsSimulatorReady = pacsSimulator?.startStorage().catch((err: unknown) => { log.error({ err }, 'simulated PACS storage agent failed'); });
 
@@ -144,7 +143,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       else {
         try {
           await scoring.start();
-          stops.push(() => scoring.stop());
+          steps.add('model scoring', () => scoring.stop());
         } catch (err) {
           await scoring.stop();
           log.error({ err: (err as Error).message }, 'model scoring unavailable; Gantry runs without anomaly scores and forecasts');
@@ -183,11 +182,11 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       },
     });
     await http.app.listen({ host: config.http.host, port: config.http.port });
-    stops.push(() => http.app.close());
+    steps.add('http server', () => http.app.close());
     if (cluster) {
       await cluster.attachSockets(http.io);
       await cluster.run(bus, alerting, leaderTasks);
-      stops.push(async () => { for (const t of leaderTasks) await t.stop(); });
+      steps.add('leader tasks', async () => { for (const t of leaderTasks) await t.stop(); });
     }
     const addr = http.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
@@ -202,11 +201,11 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
         backfillDays: s.backfillDays, backfillStepMs: s.backfillStepS * 1000, backfillFaults: s.backfillFaults, repairHours: s.repairHours,
       }, log.child({ module: 'simulator' }));
       simulator = run.simulator;
-      stops.push(() => run.simulator.stop());
+      steps.add('fleet simulator', () => run.simulator.stop());
       simulatorReady = run.ready.catch((err: unknown) => { log.error({ err }, 'simulated fleet failed to start'); });
       if (s.backfillDays === 0) await simulatorReady;
     }
-    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, pacsSimulator, pacsSimulatorReady, privateInfluxd, cluster, initialAdmin: access.initialAdmin, stop: stopAll };
+    return { url, mqttUrl, influx, bus, alerting, http, simulator, simulatorReady, pacs, pacsSimulator, pacsSimulatorReady, privateInfluxd, cluster, initialAdmin: access.initialAdmin, stop: stopAll, stopPending: () => steps.pending() };
   } catch (err) {
     await stopAll();
     throw err;

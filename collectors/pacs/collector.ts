@@ -49,14 +49,24 @@ export interface PacsCollectorOptions {
 export class PacsCollector implements Collector {
   readonly name = 'pacs';
   private running = false;
+  /** Set when stop() gave up waiting for probes in flight: their late results are dropped. */
+  private abandoned = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly throttle: LogThrottle;
   /** Probes completed since start (the bench reads this). */
   completed = 0;
 
-  constructor(private readonly opts: PacsCollectorOptions, private readonly intake: PacsIntake, private readonly log: Logger) {
+  private readonly intake: PacsIntake;
+
+  constructor(private readonly opts: PacsCollectorOptions, intake: PacsIntake, private readonly log: Logger) {
     this.throttle = new LogThrottle(log);
+    // Results of probes that stop() stopped waiting for are dropped here, in one place for every source.
+    this.intake = {
+      probe: (r) => { if (!this.abandoned) intake.probe(r); },
+      storage: (x) => { if (!this.abandoned) intake.storage(x); },
+      stats: (...a) => { if (!this.abandoned) intake.stats(...a); },
+    };
   }
 
   async start(): Promise<void> {
@@ -65,11 +75,20 @@ export class PacsCollector implements Collector {
     this.log.info({ targets: this.opts.targets.map((t) => t.id) }, 'PACS collector started');
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Waits for the probes in flight at most `graceMs`, then leaves them: a retrieval from a slow or silent PACS
+   * runs until its timeout (two minutes by default), and shutdown must not wait for a result nobody records.
+   */
+  async stop(graceMs = 1500): Promise<void> {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => { timer = setTimeout(r, graceMs); });
+    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    clearTimeout(timer);
+    // What finishes later would go to an intake (spool) that is closing behind us.
+    this.abandoned = this.inFlight.size > 0;
   }
 
   private loop(what: string, intervalMs: number, fn: () => Promise<void>): void {

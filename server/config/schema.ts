@@ -15,6 +15,7 @@ const Port = (def: number, description: string) => Type.Integer({ minimum: 0, ma
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ default: 'data', description: 'Folder for private service data (InfluxDB, spool); relative to the working directory.' }),
+    shutdownTimeoutSeconds: Type.Number({ exclusiveMinimum: 0, default: 20, description: 'On SIGINT/SIGTERM every part stops in order; if that has not finished after this long, Gantry logs the parts still stopping and exits with code 1 (private InfluxDB/broker children are killed with it).' }),
     log: Type.Object(
       {
         level: Type.Union(

@@ -55,7 +55,7 @@ export async function startIngest(d: IngestDeps): Promise<Ingest> {
   try {
     let late: LateRollups | undefined;
     if (d.rollups) {
-      late = new LateRollups(d.influx, d.rollups, log.child({ module: 'late-rollups' }));
+      late = new LateRollups(d.influx, d.rollups, log.child({ module: 'late-rollups' }), undefined, undefined, join(d.dataDir, 'late-rollups.json'));
       late.start();
       const l = late;
       stops.push(() => l.stop());

@@ -4,6 +4,11 @@
 // reports every written batch here; lines older than the CQ window widen a pending range, and a timer
 // recomputes the rollups of that range (whole hours, a day per statement). Recomputing writes the same
 // points again, so an hour whose data arrives in several parts ends up complete.
+// At stop the pending range is saved to a small state file instead of being recomputed: recomputing a week of
+// backfilled history takes InfluxDB tens of seconds, which held every shutdown hostage. The next start picks
+// the range up from the file and recomputes it in the background.
+import { rmSync } from 'node:fs';
+import { readJsonFile, writeFileAtomicSync } from '../../lib/atomic-file.js';
 import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { rollupRange, type RollupSettings } from './rollups.js';
@@ -17,6 +22,9 @@ export class LateRollups {
   private to = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** The range the running recompute works on, so a stop during it saves that range too. */
+  private inFlight: { from: number; to: number } | undefined;
+  private stopped = false;
   runs = 0;
 
   constructor(
@@ -25,9 +33,12 @@ export class LateRollups {
     private readonly log: Logger,
     private readonly everyMs = 15_000,
     private readonly now: () => number = Date.now,
+    /** Where stop() saves the range still to recompute; without it stop() recomputes before resolving. */
+    private readonly stateFile?: string,
   ) {}
 
   start(): void {
+    this.resume();
     this.timer = setInterval(() => { void this.run(); }, this.everyMs);
     this.timer.unref();
   }
@@ -49,26 +60,51 @@ export class LateRollups {
     return this.running;
   }
 
+  /** Saves what is still to recompute (pending and in flight) and returns at once; see the file comment. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.run();
+    if (!this.stateFile) {
+      await this.run();
+      return;
+    }
+    this.stopped = true;
+    if (this.inFlight) this.widen(this.inFlight.from, this.inFlight.to - 1);
+    if (this.from > this.to) return;
+    writeFileAtomicSync(this.stateFile, JSON.stringify({ from: this.from, to: this.to }));
+    this.log.info({ from: new Date(this.from).toISOString(), to: new Date(this.to).toISOString() }, 'late-data rollups saved for the next start');
+  }
+
+  /** Takes over the range a previous run saved at its stop. */
+  private resume(): void {
+    if (!this.stateFile) return;
+    const saved = readJsonFile(this.stateFile) as { from?: unknown; to?: unknown } | undefined;
+    rmSync(this.stateFile, { force: true });
+    if (typeof saved?.from === 'number' && typeof saved.to === 'number') this.widen(saved.from, saved.to);
+  }
+
+  private widen(from: number, to: number): void {
+    this.from = Math.min(this.from, from);
+    this.to = Math.max(this.to, to);
   }
 
   private async rollup(): Promise<void> {
-    if (this.from > this.to) return;
+    if (this.from > this.to || this.stopped) return;
     const from = Math.floor(this.from / HOUR) * HOUR;
     const to = Math.floor(this.to / HOUR) * HOUR + HOUR;
     this.from = Infinity;
     this.to = -Infinity;
+    this.inFlight = { from, to };
     try {
       await rollupRange(this.influx, this.settings, from, to);
       this.runs += 1;
       this.log.info({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }, 'rollups recomputed for late data');
     } catch (err) {
       // Keep the range: the next run retries it (InfluxDB may be down, the data is safe in raw anyway).
-      this.from = Math.min(this.from, from);
-      this.to = Math.max(this.to, to - 1);
-      this.log.warn({ err: (err as Error).message }, 'rollups for late data failed; will retry');
+      this.widen(from, to - 1);
+      // Cut off by a stop (InfluxDB goes down after us): the range is already saved, nothing to report.
+      if (!this.stopped) this.log.warn({ err: (err as Error).message }, 'rollups for late data failed; will retry');
+    } finally {
+      this.inFlight = undefined;
     }
   }
 }

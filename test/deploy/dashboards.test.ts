@@ -89,7 +89,7 @@ test('panels lie on the 24-column grid without overlapping, and each dashboard i
 test('the harness itself: a query on a field that does not exist returns no data, a broken one throws', async () => {
   const [empty] = await run(['SELECT mean("no_such_metric") FROM "telemetry" WHERE time > now() - 6h']);
   assert.equal(hasData(empty ?? []), false);
-  await assert.rejects(run(['SELECT mean("power_kw") FROM "telemetry" GROUP BY time(']), /400 Bad Request/);
+  await assert.rejects(run(['SELECT mean("power_kw") FROM "telemetry" GROUP BY time(']), /400/);
   // A statement-level error (valid syntax, impossible query) is an error too, not an empty result.
   await assert.rejects(run(['SELECT mean("power_kw") FROM "telemetry" WHERE time > now() - 1h GROUP BY time(1m) fill(nope)']), /InfluxDB|400/);
 });

@@ -113,7 +113,7 @@ function sourceFiles(dir: string): string[] {
 test('every package the image runs is a production dependency (tsx included)', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const copied = ofKind(runtime, 'COPY').filter((c) => !c.args.startsWith('--from')).map((c) => c.args.split(/\s+/)[0] as string).filter((p) => statSync(p).isDirectory());
-  assert.deepEqual([...copied].sort(), ['collectors', 'contracts', 'models', 'server']);
+  assert.deepEqual([...copied].sort(), ['collectors', 'contracts', 'lib', 'models', 'server']);
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const used = new Map<string, string>();
   for (const file of copied.flatMap(sourceFiles)) {
@@ -131,7 +131,7 @@ test('every package the image runs is a production dependency (tsx included)', (
 });
 
 test('runtime code imports nothing outside the folders the image copies', () => {
-  const copied = ['collectors', 'contracts', 'models', 'server'];
+  const copied = ['collectors', 'contracts', 'lib', 'models', 'server'];
   const outside: string[] = [];
   for (const file of copied.flatMap(sourceFiles)) {
     for (const m of readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\()\s*'(\.{1,2}\/[^']*)'/g)) {

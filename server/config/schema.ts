@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ModelBackendSetting } from '../../contracts/model-backend.js';
 import { PacsTarget } from '../../collectors/pacs/target.js';
 import { Role } from '../../contracts/auth.js';
+import { SLUG_PATTERN } from '../../contracts/common.js';
 
 export { PacsTarget };
 
@@ -223,8 +224,8 @@ export const ConfigSchema = Type.Object(
         simulator: Type.Object(
           {
             enabled: Type.Boolean({ default: false, description: 'Run a simulated PACS (a real DICOM node on loopback) and probe it like a configured target (npm start turns it on).' }),
-            id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', default: 'sim-pacs', description: 'PACS id of the simulated PACS (its InfluxDB tag "pacs").' }),
-            site: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', default: 'central', description: 'Site of the simulated PACS (site-scoped users see it only for this site).' }),
+            id: Type.String({ pattern: SLUG_PATTERN, default: 'sim-pacs', description: 'PACS id of the simulated PACS (its InfluxDB tag "pacs").' }),
+            site: Type.String({ pattern: SLUG_PATTERN, default: 'central', description: 'Site of the simulated PACS (site-scoped users see it only for this site).' }),
             port: Port(0, 'DICOM port of the simulated PACS on 127.0.0.1 (0 = any free port).'),
             aet: Type.String({ pattern: '^[ -~]{1,16}$', default: 'SIMPACS', description: 'AE title of the simulated PACS (the target\'s calledAet).' }),
             callingAet: Type.String({ pattern: '^[ -~]{1,16}$', default: 'GANTRY', description: 'The one calling AE title the simulated PACS knows (the target\'s callingAet); any other is refused.' }),

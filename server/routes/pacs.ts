@@ -1,7 +1,7 @@
 // PACS reads: the latest derived signals of every PACS the caller may see, and one PACS's history from
 // InfluxDB. PACS health is IT's domain (as its Socket.IO events and dashboard page are): admin and it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBody, type Timestamp } from '../../contracts/index.js';
+import { ErrorBody, Slug, type Timestamp } from '../../contracts/index.js';
 import type { PacsDerived } from '../../contracts/pacs.js';
 import { PACS_HISTORY_SECTIONS, PacsHistory, PacsHistoryQuery, PacsListResponse } from '../../contracts/pacs-api.js';
 import { Type } from '@sinclair/typebox';
@@ -35,7 +35,7 @@ export const pacsRoutes: FastifyPluginAsyncTypebox<PacsRouteDeps> = async (app, 
 
   app.get('/api/pacs/:pacsId/history', {
     config: { roles: PACS_ROLES },
-    schema: { tags, summary: 'History of one PACS: retrieval percentiles by study age and tier, failures by cause, tier fill, association success (downsampled)', params: Type.Object({ pacsId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }) }), querystring: PacsHistoryQuery, response: { 200: PacsHistory, ...errors } },
+    schema: { tags, summary: 'History of one PACS: retrieval percentiles by study age and tier, failures by cause, tier fill, association success (downsampled)', params: Type.Object({ pacsId: Slug }), querystring: PacsHistoryQuery, response: { 200: PacsHistory, ...errors } },
   }, async (req) => {
     const q = req.query;
     const from = toMs(q.from);

@@ -55,10 +55,11 @@ const BAD: [string, string, unknown?][] = [
   ['POST', '/api/alerts/silences', { matchers: [], endsAt: 'soon', createdBy: 'x' }],
   ['POST', '/api/alerts/maintenance', { durationMs: 0, createdBy: 'x' }],
   ['PUT', '/api/alerts/rules/mri-helium-low', ['not', 'a', 'rule']],
+  ['GET', '/api/pacs/sim-pacs/history?from=yesterday'],
 ];
 
 /** Routes that take no input at all (nothing to get wrong). */
-const NO_INPUT = new Set(['/metrics', '/api/me', '/api/auth/logout', '/api/alerts/silences', '/api/alerts/maintenance', '/api/alerts/rules']);
+const NO_INPUT = new Set(['/metrics', '/api/me', '/api/auth/logout', '/api/alerts/silences', '/api/alerts/maintenance', '/api/alerts/rules', '/api/pacs']);
 /** Routes whose only input is a free-form id: an unknown one is a 404 (tested with each domain). */
 const ID_ONLY = new Set(['GET /api/alerts/:id', 'DELETE /api/alerts/silences/:id', 'DELETE /api/alerts/maintenance/:id']);
 
@@ -66,7 +67,7 @@ test('bad input on every protected route answers 400 with the error body', async
   for (const r of p.http.routes) {
     if (r.options.config?.public && r.url !== '/api/auth/login') continue;
     if (r.method === 'HEAD' || (r.method === 'GET' && NO_INPUT.has(r.url)) || ID_ONLY.has(`${r.method} ${r.url}`) || r.url === '/api/me' || r.url === '/api/auth/logout') continue;
-    const re = new RegExp(`^${r.url.replace(/:[a-z]+/g, '[^/]+')}$`);
+    const re = new RegExp(`^${r.url.replace(/:[a-zA-Z]+/g, '[^/]+')}$`);
     assert.ok(BAD.some(([m, u]) => m === r.method && re.test(u.split('?')[0] as string)), `no bad-input case for ${r.method} ${r.url}`);
   }
   for (const [method, path, json] of BAD) {

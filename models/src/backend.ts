@@ -3,6 +3,10 @@ import '@tensorflow/tfjs-backend-wasm';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
+// PROD silences tfjs's console warnings, chiefly the cpu backend's "install our node backend" banner on
+// first use: tfjs-node cannot be installed here, and the backend in use is logged by initBackend instead.
+tf.env().set('PROD', true);
+
 let active: Promise<BackendName> | null = null;
 let resolvedName: BackendName | null = null;
 

@@ -14,6 +14,7 @@ const spec = {
     rul: { type: 'string', description: 'official truth file (RUL_FD001.txt)' },
     folds: { type: 'string', default: '5', description: 'k of the k-fold over units (without --test)' },
     cuts: { type: 'string', default: '10', description: 'random cut points per held-out unit (without --test)' },
+    'max-rul': { type: 'string', default: '145', description: 'cut so at most this life is left (the official FD001 test truth runs 7-145); 0: cut anywhere' },
     ensemble: { type: 'string', default: '1', description: 'models averaged per prediction (seeds seed, seed+1, ...)' },
     seed: { type: 'string', default: '11', description: 'seeds the model(s) and the cut points' },
     config: { type: 'string', description: 'JSON overrides of the RUL model config, e.g. {"epochs":30}' },
@@ -41,9 +42,10 @@ if (args.test && args.rul) {
 } else {
   const folds = numberOpt(spec, 'folds', args.folds);
   const cuts = numberOpt(spec, 'cuts', args.cuts);
-  console.log(`backend ${backend}; ${folds}-fold over ${units.length} units, each held-out unit cut at ${cuts} random points; ensemble of ${ensemble}`);
+  const maxRul = numberOpt(spec, 'max-rul', args['max-rul']) || Number.POSITIVE_INFINITY;
+  console.log(`backend ${backend}; ${folds}-fold over ${units.length} units, each held-out unit cut at ${cuts} random points leaving at most ${maxRul} cycles; ensemble of ${ensemble}`);
   const bar = new ProgressBar('folds', folds);
-  const r = kFoldRul(units, config, { folds, cuts, minRows: 31, seed, ensemble, onFold: (f, n) => bar.tick(f, `trained on ${n} units`) });
+  const r = kFoldRul(units, config, { folds, cuts, minRows: 31, maxRul, seed, ensemble, onFold: (f, n) => bar.tick(f, `trained on ${n} units`) });
   bar.done();
   pred = r.pred;
   truth = r.truth;

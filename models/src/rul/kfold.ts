@@ -10,6 +10,8 @@ export interface KFoldOptions {
   cuts: number;
   /** Rows kept at least (the official FD001 test engines have 31 or more). */
   minRows: number;
+  /** Largest life left after a cut (the official FD001 test: at most 145); Infinity cuts anywhere. */
+  maxRul: number;
   seed: number;
   /** Models per fold with seeds seed, seed+1, ...; predictions are averaged. */
   ensemble: number;
@@ -42,7 +44,7 @@ export function kFoldRul(units: UnitSeries[], config: Partial<RulConfig>, o: KFo
     // Interleaved folds: every fold spans short- and long-lived units alike.
     const held = units.filter((_, i) => i % o.folds === f);
     const train = units.filter((_, i) => i % o.folds !== f);
-    const cut = truncateUnits(held, o.cuts, o.minRows, o.seed + 1000 * f);
+    const cut = truncateUnits(held, o.cuts, o.minRows, o.seed + 1000 * f, o.maxRul);
     pred.push(...ensemblePredict(train, cut.units, config, o.seed, o.ensemble));
     truth.push(...cut.truth);
     o.onFold?.(f + 1, train.length);

@@ -21,7 +21,7 @@ export interface ContextNoveltyConfig {
    * count that was always 0 is not a new level, while a burst of 8 is.
    */
   resolution: number;
-  /** Upper bound on remembered contexts; the oldest are forgotten first (bounded memory for live streams). */
+  /** Upper bound on remembered contexts (levels + 3)^(order + 1) must stay below 2^53 for exact keys; the oldest are forgotten first (bounded memory for live streams). */
   maxContexts: number;
 }
 
@@ -31,11 +31,13 @@ export class ContextNovelty {
   private lo = Number.POSITIVE_INFINITY;
   private hi = Number.NEGATIVE_INFINITY;
   private readonly past: number[] = [];
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<number, number>();
   private readonly config: ContextNoveltyConfig;
 
   constructor(config: Partial<ContextNoveltyConfig> = {}) {
     this.config = { ...DEFAULT_CONTEXT_CONFIG, ...config };
+    const { levels, order } = this.config;
+    if ((levels + 3) ** (order + 1) > Number.MAX_SAFE_INTEGER) throw new RangeError(`contexts of ${levels} levels x ${order + 1} do not fit an exact number key`);
   }
 
   /** Level of a value against the range seen so far; -1 / levels when outside it. */
@@ -57,11 +59,16 @@ export class ContextNovelty {
     const { order } = this.config;
     let novel = 0;
     let checked = 0;
-    let key = `${b}`;
+    // A context is a number: levels shifted to 1..levels+2 as digits in base levels+3, so contexts of
+    // different lengths never collide and Map lookups avoid building strings (the per-sample budget is µs).
+    const base = this.config.levels + 3;
+    let key = b + 2;
+    let place = base;
     for (let n = 1; n <= order; n++) {
       const prev = this.past[this.past.length - n];
       if (prev === undefined) break;
-      key = `${prev},${key}`;
+      key += (prev + 2) * place;
+      place *= base;
       checked++;
       if (!this.seen.has(key)) novel++;
       this.remember(key);
@@ -74,7 +81,7 @@ export class ContextNovelty {
     return checked === 0 ? 0 : novel / order;
   }
 
-  private remember(key: string): void {
+  private remember(key: number): void {
     this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
     if (this.seen.size > this.config.maxContexts) {
       const oldest = this.seen.keys().next().value;

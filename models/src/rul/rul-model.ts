@@ -16,7 +16,7 @@ export interface RulConfig {
   minCorrelation: number;
   seed: number;
   /**
-   * Append per-column trend features to the flattened window: least-squares slope over the window, mean of
+   * Off by default: it measured no better in the k-fold (docs/models.md). Appends per-column trend features to the flattened window: least-squares slope over the window, mean of
    * the last 5 rows, and the age of the unit (rows seen). Wear shows as drift, which a dense net over raw
    * noisy rows has to rediscover; the age carries the prior that old units have less life left. Optional so
    * artifacts saved before it existed load as they were trained.
@@ -34,7 +34,7 @@ export const DEFAULT_RUL_CONFIG: RulConfig = {
   learningRate: 0.002,
   minCorrelation: 0.2,
   seed: 11,
-  trendFeatures: true,
+  trendFeatures: false,
 };
 
 /** Features per window: the flattened rows, then (with trend features) slope and recent mean per column, and age. */

@@ -19,13 +19,23 @@ import { startPlatform } from '../server/platform.js';
 import { startPrivateMosquitto } from '../server/services/private-mosquitto.js';
 import { tempDir } from '../test/support/platform.js';
 import { apiToken } from './bench/api-token.js';
+import { parseCli, numberOpt } from '../lib/cli-args.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
-const levels = (args.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '250,500,1000').split(',').map(Number);
-const batch = opt('batch', 1);
-const publishers = opt('publishers', 4);
-const seconds = opt('seconds', 15);
+const spec = {
+  command: 'npm run bench:alerts --',
+  summary: 'Alert latency (reading published -> socket / webhook) at increasing scanner counts.',
+  options: {
+    batch: { type: 'string', default: '1', description: 'readings per MQTT message' },
+    publishers: { type: 'string', default: '4', description: 'load-generator processes' },
+    seconds: { type: 'string', default: '15', description: 'seconds per level' },
+  },
+  positionals: '[LEVELS, e.g. 250,500,1000]',
+} as const;
+const cli = parseCli(spec);
+const levels = (cli.positionals.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '250,500,1000').split(',').map(Number);
+const batch = numberOpt(spec, 'batch', cli.values.batch);
+const publishers = numberOpt(spec, 'publishers', cli.values.publishers);
+const seconds = numberOpt(spec, 'seconds', cli.values.seconds);
 const METRICS = metricsFor('mri').length;
 const say = (l: string) => process.stdout.write(`${l}\n`);
 

@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnGuarded } from '../server/services/process-guard.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../lib/cli-args.js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { metricsFor } from '../contracts/metric-catalog.js';
 import { sleep } from '../lib/net.js';
@@ -20,12 +20,17 @@ import { InfluxStore } from '../server/storage/influx.js';
 import { readingToLine } from '../server/telemetry/line-protocol.js';
 import { findPid, percentile, ProcWatch, round } from './bench/proc-stats.js';
 
-const { values: a } = parseArgs({ options: {
-  scanners: { type: 'string', default: '100' }, metrics: { type: 'string', default: '16' }, 'samples-per-message': { type: 'string', default: '10' },
-  seconds: { type: 'string', default: '20' }, connections: { type: 'string', default: '1' }, publishers: { type: 'string', default: '2' },
-  'raw-concurrency': { type: 'string', default: '2' }, 'in-flight': { type: 'string', default: '100' },
-  'batch-size': { type: 'string', default: '5000' }, 'latency-seconds': { type: 'string', default: '15' }, 'latency-load': { type: 'string', default: '0.5' }, 'gzip-threshold': { type: 'string', default: '65536' },
-} });
+const spec = {
+  command: 'npm run bench:ingest --',
+  summary: 'MQTT -> spool -> InfluxDB ingest throughput and latency beside raw baselines.',
+  options: {
+  'scanners': { type: 'string', default: '100', description: 'scanners' }, 'metrics': { type: 'string', default: '16', description: 'metrics' }, 'samples-per-message': { type: 'string', default: '10', description: 'samples per message' },
+  'seconds': { type: 'string', default: '20', description: 'seconds' }, 'connections': { type: 'string', default: '1', description: 'connections' }, 'publishers': { type: 'string', default: '2', description: 'publishers' },
+  'raw-concurrency': { type: 'string', default: '2', description: 'raw concurrency' }, 'in-flight': { type: 'string', default: '100', description: 'in flight' },
+  'batch-size': { type: 'string', default: '5000', description: 'batch size' }, 'latency-seconds': { type: 'string', default: '15', description: 'latency seconds' }, 'latency-load': { type: 'string', default: '0.5', description: 'latency load' }, 'gzip-threshold': { type: 'string', default: '65536', description: 'gzip threshold' },
+  },
+} as const;
+const { values: a } = parseCli(spec);
 const N = Number(a.scanners);
 const names = metricsFor('mri').map((m) => m.name).slice(0, Number(a.metrics));
 const M = names.length;

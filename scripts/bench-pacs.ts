@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import dimse from 'dcmjs-dimse';
 import { loadConfig } from '../server/config/load.js';
 import { createLogger } from '../lib/logger.js';
+import { parseCli, numberOpt } from '../lib/cli-args.js';
 import { EventBus } from '../lib/event-bus.js';
 import { PacsCollector } from '../collectors/pacs/collector.js';
 import { PacsPipeline } from '../server/pacs/pipeline.js';
@@ -16,8 +17,18 @@ import { Spool } from '../server/telemetry/spool.js';
 import { startPrivateOrthanc, type PrivateOrthanc } from '../server/services/private-orthanc.js';
 import { percentile } from '../server/pacs/signals.js';
 
-const SECONDS = Number(process.argv[2] ?? 8);
-const CONCURRENCY = Number(process.argv[3] ?? 4);
+const spec = {
+  command: 'npm run bench:pacs --',
+  summary: 'Probes per second of one PACS collector against a private Orthanc, beside echoscu and bare dcmjs-dimse baselines.',
+  options: {
+    seconds: { type: 'string', description: 'seconds per measurement (default 8; also the first positional)' },
+    concurrency: { type: 'string', description: 'probes in flight (default 4; also the second positional)' },
+  },
+  positionals: '[SECONDS [CONCURRENCY]]',
+} as const;
+const cli = parseCli(spec);
+const SECONDS = numberOpt(spec, 'seconds', cli.values.seconds ?? cli.positionals[0] ?? '8');
+const CONCURRENCY = numberOpt(spec, 'concurrency', cli.values.concurrency ?? cli.positionals[1] ?? '4');
 const say = (l: string) => process.stdout.write(`${l}\n`);
 
 interface Figure { name: string; probes: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number; failures: number; cpuMsPerProbe?: number }

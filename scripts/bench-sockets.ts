@@ -20,12 +20,22 @@ import { sleep } from '../lib/net.js';
 import { startPlatform } from '../server/platform.js';
 import { tempDir } from '../test/support/platform.js';
 import { apiToken } from './bench/api-token.js';
+import { parseCli, numberOpt } from '../lib/cli-args.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
-const levels = [0, ...(args.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '25,50,100,200').split(',').map(Number)];
-const scanners = opt('scanners', 100);
-const seconds = opt('seconds', 15);
+const spec = {
+  command: 'npm run bench:sockets --',
+  summary: 'Socket.IO fan-out: delivery latency and server CPU at increasing numbers of dashboard clients.',
+  options: {
+    scanners: { type: 'string', default: '100', description: 'simulated scanners' },
+    seconds: { type: 'string', default: '15', description: 'seconds per level' },
+    events: { type: 'boolean', default: false, description: 'clients subscribe to per-event sockets instead of batches' },
+  },
+  positionals: '[CLIENT LEVELS, e.g. 25,50,100,200]',
+} as const;
+const cli = parseCli(spec);
+const levels = [0, ...(cli.positionals.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '25,50,100,200').split(',').map(Number)];
+const scanners = numberOpt(spec, 'scanners', cli.values.scanners);
+const seconds = numberOpt(spec, 'seconds', cli.values.seconds);
 const say = (l: string) => process.stdout.write(`${l}\n`);
 const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
@@ -43,7 +53,7 @@ const token = await apiToken(platform.url, password, ['read']);
 const fleet = new FleetSimulator({ url: platform.mqttUrl, scanners, intervalMs: 1000, seed: 5 }, createLogger('warn'));
 await fleet.start();
 
-const mode = args.includes('--events') ? 'events' : 'batch';
+const mode = cli.values.events ? 'events' : 'batch';
 const child = spawnGuarded(process.execPath, ['--import', 'tsx', 'scripts/bench/socket-clients.ts', mode], { stdio: ['pipe', 'pipe', 'inherit'] });
 const replies: string[] = [];
 let wake: () => void = () => undefined;

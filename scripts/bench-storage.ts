@@ -9,14 +9,22 @@ import { join } from 'node:path';
 import { fleetLayout } from '../collectors/simulator/fleet.js';
 import { buildFleet, simulateSteps } from '../collectors/simulator/scenario.js';
 import { sleep } from '../lib/net.js';
+import { parseCli, numberOpt } from '../lib/cli-args.js';
 import { startPrivateInfluxd } from '../server/services/private-influxd.js';
 import { eventToLine, readingToLine, statusToLine } from '../server/telemetry/line-protocol.js';
 import { tempDir } from '../test/support/platform.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
-const scanners = opt('scanners', 4);
-const hours = opt('hours', 24);
+const spec = {
+  command: 'npm run bench:storage --',
+  summary: 'Bytes per reading in a private InfluxDB 1.6 after compaction, for a simulated fleet.',
+  options: {
+    scanners: { type: 'string', default: '4', description: 'simulated scanners' },
+    hours: { type: 'string', default: '24', description: 'hours of 1 Hz readings' },
+  },
+} as const;
+const { values: cliArgs } = parseCli(spec);
+const scanners = numberOpt(spec, 'scanners', cliArgs.scanners);
+const hours = numberOpt(spec, 'hours', cliArgs.hours);
 const say = (l: string) => process.stdout.write(`${l}\n`);
 const MiB = 1024 * 1024;
 

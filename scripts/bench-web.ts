@@ -3,13 +3,22 @@
 // second spent while live updates flow (Chrome DevTools Protocol Performance.getMetrics). The baseline,
 // measured in the same run on the same page, is the main-thread time per second once the fleet stops.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../lib/cli-args.js';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/support/browser.js';
 import { startTestPlatform, TEST_ADMIN_PASSWORD } from '../test/support/platform.js';
 import { sleep } from '../lib/net.js';
 
-const { values } = parseArgs({ options: { scanners: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, profile: { type: 'boolean', default: false } } });
+const spec = {
+  command: 'npm run bench:web --',
+  summary: 'Dashboard rendering cost in headless Chromium with a simulated fleet.',
+  options: {
+    scanners: { type: 'string', default: '500', description: 'simulated scanners' },
+    seconds: { type: 'string', default: '10', description: 'seconds measured' },
+    profile: { type: 'boolean', default: false, description: 'record a CPU profile' },
+  },
+} as const;
+const { values } = parseCli(spec);
 const scanners = Number(values.scanners);
 const seconds = Number(values.seconds);
 

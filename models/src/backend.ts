@@ -5,6 +5,10 @@ import { MODEL_BACKENDS, type ModelBackend } from '../../contracts/model-backend
 
 export type BackendName = ModelBackend;
 
+// PROD silences tfjs's console warnings, chiefly the cpu backend's "install our node backend" banner on
+// first use: tfjs-node cannot be installed here, and the backend in use is logged by initBackend instead.
+tf.env().set('PROD', true);
+
 let active: Promise<BackendName> | null = null;
 let resolvedName: BackendName | null = null;
 

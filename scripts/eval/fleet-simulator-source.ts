@@ -22,7 +22,7 @@ function traitsFor(modality: Parameters<typeof metricsFor>[0]): Record<string, M
 
 /**
  * Adapts collectors/simulator's programmatic run (runScenario + ground truth). Every fault kind is
- * scripted once on its own scanner (every second scanner of a modality, so the others stay healthy and
+ * scripted `instancesPerKind` times (default once), each on its own scanner (every second scanner of a modality, so the others stay healthy and
  * count false alarms), with staggered onsets after `faultAfterDays`. Faults whose default time to
  * failure would outlast the run are compressed to fail half a day before its end, so lead time is
  * measurable for every kind.
@@ -41,14 +41,18 @@ export class SimulatorScenarioSource implements FleetScenarioSource {
       return n % 2 === 0;
     });
     const faults: ScenarioFault[] = [];
-    FAULT_KINDS.forEach((kind, k) => {
-      const spec = pool.find((s) => FAULTS[kind].modalities.includes(s.modality) && !faults.some((f) => f.scannerId === s.scannerId));
-      if (!spec) return;
-      const onsetHours = (o.faultAfterDays + 0.3 * k) * 24;
-      const room = o.days * 24 - onsetHours - 12;
-      if (room <= 1) return;
-      faults.push({ scannerId: spec.scannerId, kind, onsetHours, hoursToFailure: Math.min(FAULTS[kind].defaultHoursToFailure, room) });
-    });
+    const instances = o.instancesPerKind ?? 1;
+    for (let n = 0; n < instances; n++) {
+      FAULT_KINDS.forEach((kind, k) => {
+        const spec = pool.find((s) => FAULTS[kind].modalities.includes(s.modality) && !faults.some((f) => f.scannerId === s.scannerId));
+        if (!spec) return;
+        // Onsets staggered over kinds and instances, so faults do not all start at the same hour of day.
+        const onsetHours = (o.faultAfterDays + 0.3 * k + 0.37 * n) * 24;
+        const room = o.days * 24 - onsetHours - 12;
+        if (room <= 1) return;
+        faults.push({ scannerId: spec.scannerId, kind, onsetHours, hoursToFailure: Math.min(FAULTS[kind].defaultHoursToFailure, room) });
+      });
+    }
     const run = runScenario({ scanners: o.scanners, seed: o.seed, startMs, endMs, stepMs: o.intervalMs, scenario: { version: 1, faults } });
     return {
       scanners: specs.map((s) => ({ scannerId: s.scannerId, limits: limitsFor(s.modality), metrics: traitsFor(s.modality) })),

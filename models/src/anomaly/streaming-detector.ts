@@ -1,4 +1,5 @@
 import { RollingWindow, TailCalibrator, logScore } from '../core/stats.js';
+import { ContextNovelty } from './context-novelty.js';
 import { WindowForecaster, type Normalization, type ForecasterShape } from './window-forecaster.js';
 import type { tf } from '../backend.js';
 
@@ -18,7 +19,18 @@ export interface DetectorConfig extends ForecasterShape {
   threshold: number;
   /** After a detection, further scores are damped for this many samples: one event, one alarm. */
   suppress: number;
+  /**
+   * After a detection, scores are zero for this many samples (0: off), before the linear damping: NAB
+   * charges every later detection outside the window as a false positive, and live one event should page once.
+   */
+  rest: number;
   rateWindow: number;
+  /** Levels of the contextual-novelty stage (CAD OSE idea, `context-novelty.ts`); 0 switches it off. */
+  contextLevels: number;
+  /** Longest context the novelty stage checks. */
+  contextOrder: number;
+  /** Short-term averaging of the novelty before calibration (Numenta's likelihood window). */
+  contextShort: number;
   /**
    * Per-metric floor on the spread used to standardize (metric units; missing = 0). A count that is
    * usually 0 has almost no spread, and its first 1 would otherwise be a many-sigma event; the metric
@@ -31,6 +43,13 @@ export interface DetectorConfig extends ForecasterShape {
    * values: against a window of mostly zeros, every exam start would read as an extreme jump.
    */
   intermittent: boolean[];
+  /**
+   * Per-metric: the metric follows exam load (anode heat, tube current, power). Its statistical and context
+   * stages are skipped: every exam ramps it by many of its recent standard deviations, so a per-metric
+   * test cries wolf (23 false alarms from anode heat on one simulated seed). The learned forecaster, which
+   * sees all metrics and the time of day together, still covers it.
+   */
+  loadFollowing: boolean[];
   /** Which stages vote; ablations in docs/models.md use 'model' and 'stat'. */
   stages: 'both' | 'model' | 'stat';
   seed: number;
@@ -51,9 +70,14 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   statWindow: 600,
   threshold: 0.5,
   suppress: 60,
+  rest: 100,
   rateWindow: 100,
+  contextLevels: 12,
+  contextOrder: 6,
+  contextShort: 12,
   minScale: [],
   intermittent: [],
+  loadFollowing: [],
   stages: 'both',
   seed: 7,
 };
@@ -90,6 +114,8 @@ export class StreamingAnomalyDetector {
   private readonly statCals: TailCalibrator[];
   private readonly statWindows: RollingWindow[];
   private readonly flags: RollingWindow;
+  private readonly contexts: ContextNovelty[];
+  private readonly contextCals: TailCalibrator[];
 
   constructor(config: Partial<DetectorConfig> = {}, state?: DetectorState) {
     this.config = { ...DEFAULT_DETECTOR_CONFIG, ...config, ...(state?.config ?? {}) };
@@ -107,6 +133,9 @@ export class StreamingAnomalyDetector {
     );
     this.statWindows = Array.from({ length: c.dims }, () => new RollingWindow(c.statWindow));
     this.flags = new RollingWindow(c.rateWindow);
+    const ctxDims = c.contextLevels > 0 ? c.dims : 0;
+    this.contexts = Array.from({ length: ctxDims }, (_, d) => new ContextNovelty({ levels: c.contextLevels, order: c.contextOrder, resolution: c.minScale[d] ?? 0 }));
+    this.contextCals = Array.from({ length: ctxDims }, () => new TailCalibrator(c.calibrationSize, c.contextShort, minHistory));
   }
 
   static fromState(state: DetectorState, overrides: Partial<DetectorConfig> = {}): StreamingAnomalyDetector {
@@ -136,12 +165,20 @@ export class StreamingAnomalyDetector {
     let statDim = 0;
     for (let d = 0; d < c.dims; d++) {
       const w = this.statWindows[d]!;
-      const idle = c.intermittent[d] === true && Math.abs(row[d]!) <= (c.minScale[d] ?? 0);
+      const idle = this.skipped(d, row[d]!);
       const sd = Math.max(w.std(), Math.abs(w.mean()) * 1e-3, c.minScale[d] ?? 0, 1e-9);
       const dev = w.size >= 2 && !idle ? Math.abs(row[d]! - w.mean()) / sd : 0;
       if (!idle) w.push(row[d]!);
       const tail = this.statCals[d]!.update(dev) * c.dims;
       if (tail < statTail) { statTail = tail; statDim = d; }
+    }
+
+    let ctxTail = 1;
+    let ctxDim = 0;
+    for (let d = 0; d < this.contexts.length; d++) {
+      if (this.skipped(d, row[d]!)) continue;
+      const tail = this.contextCals[d]!.update(this.contexts[d]!.update(row[d]!)) * c.dims;
+      if (tail < ctxTail) { ctxTail = tail; ctxDim = d; }
     }
 
     let modelTail = 1;
@@ -150,9 +187,11 @@ export class StreamingAnomalyDetector {
 
     const modelScore = c.stages === 'stat' ? 0 : logScore(modelTail);
     const statScore = c.stages === 'model' ? 0 : logScore(statTail);
-    let score = Math.max(modelScore, statScore);
-    const cause: DetectorResult['cause'] = modelScore >= statScore ? { stage: 'model' } : { stage: 'stat', dim: statDim };
-    if (this.sinceFire < c.suppress) score *= this.sinceFire / c.suppress;
+    const ctxScore = c.stages === 'model' ? 0 : logScore(ctxTail);
+    let score = Math.max(modelScore, statScore, ctxScore);
+    const cause: DetectorResult['cause'] =
+      modelScore >= Math.max(statScore, ctxScore) ? { stage: 'model' } : { stage: 'stat', dim: statScore >= ctxScore ? statDim : ctxDim };
+    score *= this.damping();
     const anomalous = score >= c.threshold;
     this.sinceFire = anomalous ? 0 : this.sinceFire + 1;
     this.flags.push(anomalous ? 1 : 0);
@@ -201,6 +240,20 @@ export class StreamingAnomalyDetector {
     const mean = errs.reduce((s, v) => s + v, 0) / Math.max(1, errs.length);
     const std = Math.sqrt(errs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, errs.length));
     return { mean, std };
+  }
+
+  /** A sample the per-metric stages ignore: an idle on/off metric, or any load-following one. */
+  private skipped(d: number, v: number): boolean {
+    const c = this.config;
+    return c.loadFollowing[d] === true || (c.intermittent[d] === true && Math.abs(v) <= (c.minScale[d] ?? 0));
+  }
+
+  /** Hard rest after a detection, then a linear ramp back to full weight. */
+  private damping(): number {
+    const { rest, suppress } = this.config;
+    if (this.sinceFire < rest) return 0;
+    const ramp = this.sinceFire - rest;
+    return ramp < suppress ? ramp / suppress : 1;
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCli, numberOpt } from '../../../lib/cli-args.js';
 import { loadavg } from 'node:os';
 import { tf, useBackend, type BackendName } from '../backend.js';
 import { StreamingAnomalyDetector } from '../anomaly/streaming-detector.js';
@@ -7,8 +7,13 @@ import { StreamingAnomalyDetector } from '../anomaly/streaming-detector.js';
  * Scoring throughput on one core. Baselines printed in the same run: raw model.predict with one
  * window per call and batched, on wasm and on cpu, beside the full streaming detector.
  */
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '2' } } });
-const budgetMs = Number(args.seconds) * 1000;
+const spec = {
+  command: 'npm run bench:model --',
+  summary: 'Scoring throughput on one core: model.predict per window and batched (wasm, cpu) beside the full streaming detector.',
+  options: { seconds: { type: 'string', default: '2', description: 'seconds per measurement' } },
+} as const;
+const { values: args } = parseCli(spec);
+const budgetMs = numberOpt(spec, 'seconds', args.seconds) * 1000;
 
 function rate(fn: () => number): number {
   fn(); // warm-up: first calls compile kernels and allocate
@@ -26,6 +31,7 @@ const rows: Array<{ backend: BackendName; dims: number; what: string; perSec: nu
 for (const backend of ['wasm', 'cpu'] as const) {
   await useBackend(backend);
   for (const dims of [1, 8]) {
+    process.stderr.write(`measuring ${backend}, ${dims} metric(s)\n`);
     const history = Array.from({ length: 1200 }, (_, i) => Array.from({ length: dims }, (_, d) => signal(i, d)));
     const times = history.map((_, i) => i * 60_000);
     const det = new StreamingAnomalyDetector({ dims, refitEvery: 0, warmup: 10_000 });
@@ -60,3 +66,5 @@ for (const backend of ['wasm', 'cpu'] as const) {
 console.log(`windows (samples) scored per second, one core, ${Number(args.seconds)} s per measurement; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${'backend'.padEnd(8)} ${'metrics'.padStart(7)}  ${'path'.padEnd(42)} ${'windows/s'.padStart(12)}`);
 for (const r of rows) console.log(`${r.backend.padEnd(8)} ${String(r.dims).padStart(7)}  ${r.what.padEnd(42)} ${Math.round(r.perSec).toString().padStart(12)}`);
+const full = rows.filter((r) => r.what.startsWith('StreamingAnomalyDetector'));
+console.log(`summary: full detector ${Math.round(Math.min(...full.map((r) => r.perSec)))}-${Math.round(Math.max(...full.map((r) => r.perSec)))} samples/s per core (target >= 10000)`);

@@ -1,57 +1,59 @@
-import { parseArgs } from 'node:util';
+import { parseCli, numberOpt, cliFail } from '../../../lib/cli-args.js';
 import { initBackend } from '../backend.js';
-import { readCmapss, readRulFile, rmse, phm08Score, truncateUnits, type UnitSeries } from '../rul/cmapss.js';
-import { RulModel, DEFAULT_RUL_CONFIG, type RulConfig } from '../rul/rul-model.js';
+import { readCmapss, readRulFile, rmse, phm08Score } from '../rul/cmapss.js';
+import { type RulConfig } from '../rul/rul-model.js';
+import { ensemblePredict, kFoldRul } from '../rul/kfold.js';
 import { ProgressBar } from './progress.js';
 
-const USAGE = 'usage: npm run eval:cmapss -- --train FILE [--test FILE --rul FILE] [--holdout 0.2] [--config JSON]';
-const { values: args } = parseArgs({
+const spec = {
+  command: 'npm run eval:cmapss --',
+  summary: 'Remaining-useful-life RMSE on C-MAPSS data: k-fold over training units cut at random points (default), or the official test files.',
   options: {
-    train: { type: 'string' },
-    test: { type: 'string' },
-    rul: { type: 'string' },
-    holdout: { type: 'string', default: '0.2' },
-    config: { type: 'string' },
-    seed: { type: 'string', default: '5' },
+    train: { type: 'string', description: 'C-MAPSS training file (train_FD001.txt)' },
+    test: { type: 'string', description: 'official test file (test_FD001.txt); needs --rul' },
+    rul: { type: 'string', description: 'official truth file (RUL_FD001.txt)' },
+    folds: { type: 'string', default: '5', description: 'k of the k-fold over units (without --test)' },
+    cuts: { type: 'string', default: '10', description: 'random cut points per held-out unit (without --test)' },
+    'max-rul': { type: 'string', default: '145', description: 'cut so at most this life is left (the official FD001 test truth runs 7-145); 0: cut anywhere' },
+    ensemble: { type: 'string', default: '1', description: 'models averaged per prediction (seeds seed, seed+1, ...)' },
+    seed: { type: 'string', default: '11', description: 'seeds the model(s) and the cut points' },
+    config: { type: 'string', description: 'JSON overrides of the RUL model config, e.g. {"epochs":30}' },
   },
-});
-if (!args.train || Boolean(args.test) !== Boolean(args.rul)) {
-  console.error(USAGE);
-  process.exit(2);
-}
+  required: ['train'],
+} as const;
+const { values: args } = parseCli(spec);
+if (Boolean(args.test) !== Boolean(args.rul)) cliFail(spec, '--test and --rul go together');
 
 const backend = await initBackend();
-const config = (args.config ? JSON.parse(args.config) : {}) as Partial<RulConfig>;
-const all = readCmapss(args.train);
-let trainUnits: UnitSeries[] = all;
-let evalUnits: UnitSeries[];
-let truth: number[];
-let label: string;
-if (args.test && args.rul) {
-  evalUnits = readCmapss(args.test);
-  truth = readRulFile(args.rul);
-  if (truth.length !== evalUnits.length) throw new Error(`${truth.length} RUL values for ${evalUnits.length} test units`);
-  label = `test units of ${args.test}`;
-} else {
-  // Hold out every k-th unit so both halves span the same range of engine lives.
-  const every = Math.max(2, Math.round(1 / Number(args.holdout)));
-  const held = all.filter((_, i) => i % every === every - 1);
-  trainUnits = all.filter((_, i) => i % every !== every - 1);
-  const cut = truncateUnits(held, 10, 31, Number(args.seed));
-  evalUnits = cut.units;
-  truth = cut.truth;
-  label = `${held.length} held-out training units, each cut at 10 random points (${evalUnits.length} cases)`;
-}
+const seed = numberOpt(spec, 'seed', args.seed);
+const ensemble = numberOpt(spec, 'ensemble', args.ensemble);
+const config = { ...(args.config ? (JSON.parse(args.config) as Partial<RulConfig>) : {}), seed };
 const cap = config.cap ?? 125;
-console.log(`backend ${backend}; training on ${trainUnits.length} units; evaluating on ${label}`);
-const epochs = config.epochs ?? DEFAULT_RUL_CONFIG.epochs;
-const bar = new ProgressBar('train', epochs);
+const units = readCmapss(args.train!);
 const started = performance.now();
-const model = RulModel.train(trainUnits, config, (e, loss) => bar.tick(e + 1, `loss ${loss.toFixed(5)}`));
-bar.done();
-const pred = model.predictUnits(evalUnits);
+let pred: number[];
+let truth: number[];
+if (args.test && args.rul) {
+  const test = readCmapss(args.test);
+  truth = readRulFile(args.rul);
+  if (truth.length !== test.length) cliFail(spec, `${truth.length} RUL values for ${test.length} test units`);
+  console.log(`backend ${backend}; training on ${units.length} units, ensemble of ${ensemble}; official test: ${test.length} units`);
+  pred = ensemblePredict(units, test, config, seed, ensemble);
+} else {
+  const folds = numberOpt(spec, 'folds', args.folds);
+  const cuts = numberOpt(spec, 'cuts', args.cuts);
+  const maxRul = numberOpt(spec, 'max-rul', args['max-rul']) || Number.POSITIVE_INFINITY;
+  console.log(`backend ${backend}; ${folds}-fold over ${units.length} units, each held-out unit cut at ${cuts} random points leaving at most ${maxRul} cycles; ensemble of ${ensemble}`);
+  const bar = new ProgressBar('folds', folds);
+  const r = kFoldRul(units, config, { folds, cuts, minRows: 31, maxRul, seed, ensemble, onFold: (f, n) => bar.tick(f, `trained on ${n} units`) });
+  bar.done();
+  pred = r.pred;
+  truth = r.truth;
+}
 const capped = truth.map((t) => Math.min(cap, t));
-console.log(`features: ${model.state.columns.length} columns; trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-console.log(`RMSE (true RUL capped at ${cap}): ${rmse(pred, capped).toFixed(2)}`);
-console.log(`PHM08 score: ${phm08Score(pred, capped).toFixed(1)} over ${pred.length} cases (${(phm08Score(pred, capped) / pred.length).toFixed(2)} per case)`);
-console.log(`RMSE uncapped truth: ${rmse(pred, truth).toFixed(2)}`);
+const over = truth.filter((t) => t > cap).length;
+console.log(`cases ${pred.length} (${over} with true RUL > ${cap}); ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(`RMSE against the true RUL capped at ${cap} (the usual convention): ${rmse(pred, capped).toFixed(2)}`);
+console.log(`RMSE against the uncapped true RUL: ${rmse(pred, truth).toFixed(2)}`);
+console.log(`PHM08 score (capped truth): ${(phm08Score(pred, capped) / pred.length).toFixed(2)} per case`);
+console.log(`summary: RMSE capped ${rmse(pred, capped).toFixed(2)}, uncapped ${rmse(pred, truth).toFixed(2)} over ${pred.length} cases (seed ${seed})`);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCli } from '../../../lib/cli-args.js';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../backend.js';
 import { newVersion, trainingHash } from '../artifacts.js';
@@ -15,27 +15,31 @@ const USAGE = `usage:
                    --name NAME [--version V] [--out DIR] [--config JSON]
   npm run train -- --model rul (--cmapss FILE | --csv FILE --unit-column unit [--time-column cycle]) --name NAME [--config JSON]`;
 
-const { values: a } = parseArgs({
+const spec = {
+  command: 'npm run train --',
+  summary: `Trains a streaming anomaly detector or a remaining-useful-life model and writes a versioned artifact.\n${USAGE}`,
   options: {
-    model: { type: 'string', default: 'anomaly' },
-    csv: { type: 'string' },
-    cmapss: { type: 'string' },
-    'time-column': { type: 'string' },
-    'unit-column': { type: 'string', default: 'unit' },
-    columns: { type: 'string' },
-    'influx-url': { type: 'string' },
-    db: { type: 'string' },
-    measurement: { type: 'string', default: 'telemetry' },
-    scanner: { type: 'string' },
-    'scanner-tag': { type: 'string', default: 'scanner' },
-    fields: { type: 'string' },
-    since: { type: 'string', default: '30d' },
-    name: { type: 'string' },
-    version: { type: 'string' },
-    out: { type: 'string', default: fileURLToPath(new URL('../../artifacts', import.meta.url)) },
-    config: { type: 'string' },
+    model: { type: 'string', default: 'anomaly', description: 'anomaly | rul' },
+    csv: { type: 'string', description: 'CSV file (a time column plus metric columns)' },
+    cmapss: { type: 'string', description: 'C-MAPSS training file (rul)' },
+    'time-column': { type: 'string', description: 'time column of --csv (anomaly: timestamp, rul: cycle)' },
+    'unit-column': { type: 'string', default: 'unit', description: 'unit column of --csv (rul)' },
+    columns: { type: 'string', description: 'comma-separated metric columns of --csv' },
+    'influx-url': { type: 'string', description: 'InfluxDB URL to read history from (v1 /query)' },
+    db: { type: 'string', description: 'InfluxDB database' },
+    measurement: { type: 'string', default: 'telemetry', description: 'InfluxDB measurement' },
+    scanner: { type: 'string', description: 'scanner id (tag value)' },
+    'scanner-tag': { type: 'string', default: 'scanner', description: 'tag holding the scanner id' },
+    fields: { type: 'string', description: 'comma-separated fields to train on' },
+    since: { type: 'string', default: '30d', description: 'history to read (InfluxQL duration)' },
+    name: { type: 'string', description: 'artifact name' },
+    version: { type: 'string', description: 'artifact version (default: UTC timestamp)' },
+    out: { type: 'string', default: fileURLToPath(new URL('../../artifacts', import.meta.url)), description: 'artifact root folder' },
+    config: { type: 'string', description: 'JSON overrides of the model config' },
   },
-});
+  required: ['name'],
+} as const;
+const { values: a } = parseCli(spec);
 
 function fail(msg: string): never {
   console.error(`${msg}\n${USAGE}`);

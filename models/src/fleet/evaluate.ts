@@ -31,6 +31,8 @@ export interface KindReport {
   detected: number;
   failures: number;
   medianLeadMs: number | null;
+  /** Lead of every detected fault that reached failure (failure minus first alert). */
+  leadsMs: number[];
   byAnomaly: number;
   byForecast: number;
 }
@@ -125,6 +127,7 @@ export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): Fle
       detected: mine.filter((s) => s.firstAlert).length,
       failures: mine.filter((s) => s.failureMs !== null).length,
       medianLeadMs: median(leads),
+      leadsMs: leads,
       byAnomaly: mine.filter((s) => s.firstAlert?.source === 'anomaly').length,
       byForecast: mine.filter((s) => s.firstAlert?.source === 'forecast').length,
     };

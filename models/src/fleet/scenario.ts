@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '../../../contracts/metric-catalog.js';
 
 /** What the catalog says of a metric that the detector's per-metric settings follow from. */
-export type MetricTraits = Pick<MetricDefinition, 'unit' | 'intermittent'>;
+export type MetricTraits = Pick<MetricDefinition, 'unit' | 'intermittent' | 'followsLoad'>;
 
 /**
  * What eval:fleet needs from a fleet simulator. Anything that can replay scanners' telemetry and say
@@ -46,6 +46,8 @@ export interface FleetScenarioOptions {
   seed: number;
   /** Faults start after this many days, once untrained detectors have warmed up. */
   faultAfterDays: number;
+  /** Faults of each kind per run, each on its own scanner (as many as the fleet has room for). */
+  instancesPerKind?: number;
 }
 
 export interface FleetScenarioSource {

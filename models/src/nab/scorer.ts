@@ -2,8 +2,8 @@
  * NAB scoring (Lavin & Ahmad 2015, NAB v1.1 sweeper rules), written from the published description:
  * scaled-sigmoid weighting relative to window edges, a 15 % probation (capped at 750 rows), only the
  * best (earliest) detection per window counts, and the threshold is chosen per profile for the whole
- * corpus. We sweep every distinct score exactly instead of NAB's hill-climb, so the optimum found is
- * never worse than NAB's.
+ * corpus by an exhaustive sweep over every distinct score (as NAB's current sweeper does; its first
+ * releases hill-climbed).
  */
 
 export interface CostProfile {

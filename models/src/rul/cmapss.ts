@@ -54,9 +54,10 @@ export function phm08Score(pred: number[], truth: number[]): number {
 
 /**
  * Emulates the official test layout from run-to-failure units: each unit is cut at `cuts` random
- * points (seeded), keeping at least `minRows`, and the truth is the life left after the cut.
+ * points (seeded), keeping at least `minRows` (and leaving at most `maxRul`), and the truth is the life
+ * left after the cut.
  */
-export function truncateUnits(units: UnitSeries[], cuts: number, minRows: number, seed: number): { units: UnitSeries[]; truth: number[] } {
+export function truncateUnits(units: UnitSeries[], cuts: number, minRows: number, seed: number, maxRul = Number.POSITIVE_INFINITY): { units: UnitSeries[]; truth: number[] } {
   let state = seed >>> 0;
   const rand = (): number => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -67,7 +68,10 @@ export function truncateUnits(units: UnitSeries[], cuts: number, minRows: number
   for (const u of units) {
     const n = u.rows.length;
     for (let k = 0; k < cuts; k++) {
-      const keep = Math.min(n, minRows + Math.floor(rand() * Math.max(1, n - minRows)));
+      // With maxRul, the life left is drawn uniformly up to it (the official FD001 test's true RULs run
+      // 7-145), instead of cutting uniformly over the whole life.
+      const lo = Math.max(minRows, n - maxRul);
+      const keep = Math.min(n, lo + Math.floor(rand() * Math.max(1, n - lo)));
       out.push({ unit: u.unit, cycles: u.cycles.slice(0, keep), rows: u.rows.slice(0, keep) });
       truth.push(n - keep);
     }

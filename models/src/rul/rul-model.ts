@@ -15,6 +15,13 @@ export interface RulConfig {
   /** Columns whose |correlation| with capped RUL falls below this carry no wear signal. */
   minCorrelation: number;
   seed: number;
+  /**
+   * Off by default: it measured no better in the k-fold (docs/models.md). Appends per-column trend features to the flattened window: least-squares slope over the window, mean of
+   * the last 5 rows, and the age of the unit (rows seen). Wear shows as drift, which a dense net over raw
+   * noisy rows has to rediscover; the age carries the prior that old units have less life left. Optional so
+   * artifacts saved before it existed load as they were trained.
+   */
+  trendFeatures?: boolean;
 }
 
 export const DEFAULT_RUL_CONFIG: RulConfig = {
@@ -27,7 +34,13 @@ export const DEFAULT_RUL_CONFIG: RulConfig = {
   learningRate: 0.002,
   minCorrelation: 0.2,
   seed: 11,
+  trendFeatures: false,
 };
+
+/** Features per window: the flattened rows, then (with trend features) slope and recent mean per column, and age. */
+export function featureCount(config: RulConfig, columns: number): number {
+  return config.window * columns + (config.trendFeatures === true ? 2 * columns + 1 : 0);
+}
 
 export interface RulState {
   config: RulConfig;
@@ -82,7 +95,7 @@ export class RulModel {
     if (columns.length === 0) throw new Error('no column correlates with remaining life');
     const center = columns.map((c) => allRows.reduce((s, r) => s + r[c]!, 0) / allRows.length);
     const scale = columns.map((c, k) => Math.sqrt(allRows.reduce((s, r) => s + (r[c]! - center[k]!) ** 2, 0) / allRows.length) || 1);
-    const inputs = config.window * columns.length;
+    const inputs = featureCount(config, columns.length);
     const model = buildMlp({ inputs, hidden: config.hidden, outputs: 1, dropout: config.dropout }, config.seed);
     const rm = new RulModel({ config, columns, normalization: { center, scale }, model });
     const samples = units.reduce((s, u) => s + u.rows.length, 0);
@@ -110,13 +123,29 @@ export class RulModel {
    * Encodes rows [end-window, end) as normalized features. Units shorter than the window are
    * padded with their first row, as test units can be cut after a few cycles.
    */
-  encode(rows: number[][], end: number, out = new Float32Array(this.state.config.window * this.state.columns.length)): Float32Array {
+  encode(rows: number[][], end: number, out = new Float32Array(featureCount(this.state.config, this.state.columns.length))): Float32Array {
     const { columns, normalization, config } = this.state;
     const f = columns.length;
-    for (let k = 0; k < config.window; k++) {
-      const row = rows[Math.max(0, end - config.window + k)]!;
+    const w = config.window;
+    for (let k = 0; k < w; k++) {
+      const row = rows[Math.max(0, end - w + k)]!;
       for (let j = 0; j < f; j++) out[k * f + j] = (row[columns[j]!]! - normalization.center[j]!) / normalization.scale[j]!;
     }
+    if (config.trendFeatures !== true) return out;
+    // Slope over the real rows of the window only (padding would flatten it), in scale units per 10 cycles.
+    const n = Math.min(w, end);
+    const mx = (n - 1) / 2;
+    const sxx = Math.max(1e-9, (n * (n * n - 1)) / 12);
+    const base = w * f;
+    for (let j = 0; j < f; j++) {
+      let sxy = 0;
+      let recent = 0;
+      for (let k = 0; k < n; k++) sxy += (k - mx) * out[(w - n + k) * f + j]!;
+      for (let k = w - Math.min(5, n); k < w; k++) recent += out[k * f + j]!;
+      out[base + 2 * j] = n > 1 ? (10 * sxy) / sxx : 0;
+      out[base + 2 * j + 1] = recent / Math.min(5, n);
+    }
+    out[base + 2 * f] = end / 200;
     return out;
   }
 

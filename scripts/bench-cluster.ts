@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../lib/cli-args.js';
 import mqtt from 'mqtt';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { Alert } from '../contracts/alerts.js';
@@ -22,14 +22,15 @@ import { InfluxStore } from '../server/storage/influx.js';
 import { percentile, round } from './bench/proc-stats.js';
 import { login, publishLoad, startInstance, storedTs, type Instance, type Shared } from './bench/cluster-instances.js';
 
-const { values: a } = parseArgs({ options: {
-  instances: { type: 'string', default: '1,2,3' }, scanners: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' },
-  help: { type: 'boolean', default: false },
-} });
-if (a.help) {
-  process.stdout.write('npm run bench:cluster -- [--instances 1,2,3] [--scanners 20] [--seconds 10]\n');
-  process.exit(0);
-}
+const { values: a } = parseCli({
+  command: 'npm run bench:cluster --',
+  summary: '1 vs 2 vs 3 Gantry instances on one Mosquitto, Redis and InfluxDB: throughput, publish -> socket latency, and failover when one instance is SIGKILLed (readings lost, alerts duplicated).',
+  options: {
+    instances: { type: 'string', default: '1,2,3', description: 'instance counts to measure, comma-separated' },
+    scanners: { type: 'string', default: '20', description: 'simulated scanners publishing' },
+    seconds: { type: 'string', default: '10', description: 'load duration per level' },
+  },
+});
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `gantry-bench-cluster-${p}-`));
 const EXTRA = { GANTRY_REALTIME_MAX_UPDATES_PER_SECOND: '100', GANTRY_ALERTS_CATALOG_FOR_MS: '0', GANTRY_LOG_LEVEL: 'error' };

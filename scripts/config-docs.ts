@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { configKeys, envName } from '../server/config/load.js';
+import { parseCli } from '../lib/cli-args.js';
 
 function typeOf(s: TSchema): string {
   if (s.anyOf) return (s.anyOf as TSchema[]).map((x) => `\`${String(x.const)}\``).join(' \\| ');
@@ -32,6 +33,7 @@ export function renderConfigDocs(): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  parseCli({ command: 'npm run docs:config --', summary: 'Writes docs/configuration.md from the config schema (server/config/schema.ts).', options: {} });
   writeFileSync('docs/configuration.md', renderConfigDocs());
   process.stdout.write('wrote docs/configuration.md\n');
 }

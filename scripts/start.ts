@@ -3,6 +3,13 @@
 // Any GANTRY_* variable still applies (set GANTRY_SIMULATOR_ENABLED=false for a real fleet).
 import { BINARIES, ensureBinaries } from '../server/services/system-packages.js';
 import { buildWebIfStale } from './build-web.js';
+import { parseCli } from '../lib/cli-args.js';
+
+parseCli({
+  command: 'npm start --',
+  summary: 'Starts Gantry with a simulated fleet and PACS: private InfluxDB, embedded MQTT broker, collectors, models, alerts and the dashboard. Settings come from GANTRY_* variables and GANTRY_CONFIG_FILE (docs/configuration.md).',
+  options: {},
+});
 
 const say = (l: string) => process.stdout.write(`${l}\n`);
 say('[gantry] checking system packages (influxdb, mosquitto-clients)…');

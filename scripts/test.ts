@@ -9,6 +9,10 @@ import { BINARIES, ensureBinaries } from '../server/services/system-packages.js'
 import { buildWebIfStale } from './build-web.js';
 
 const say = (l: string) => process.stdout.write(`${l}\n`);
+if (process.argv.includes('--help')) {
+  say('usage: npm test -- [PATH OR SUBSTRING ...]\n\nInstalls the Debian packages the tests need, builds the dashboard, and runs every *.test.ts under test/ and e2e/\n(or those whose path contains one of the arguments) with node\'s test runner, on real services.');
+  process.exit(0);
+}
 say('[gantry] checking system packages for the tests (influxdb, mosquitto, chromium, orthanc, dcmtk)…');
 ensureBinaries(Object.values(BINARIES), say);
 buildWebIfStale(say);

@@ -5,7 +5,7 @@
 //                     mri-extended-2h | add-radiologist, or a JSON scenario ('{"kind":"volume",...}')
 //   --site ID (central)  --replications N  --days N  --warmup-days N  --seed N  --json (print raw JSON)
 //   --url http://127.0.0.1:8080  --token TOKEN (sent as a bearer token)
-import { parseArgs } from 'node:util';
+import { parseCli } from '../lib/cli-args.js';
 import { Value } from '@sinclair/typebox/value';
 import { Scenario, WhatIfResult, type Scenario as ScenarioT, type WhatIfResult as Result } from '../contracts/whatif.js';
 import { fleetLayout } from '../collectors/simulator/fleet.js';
@@ -24,11 +24,19 @@ const PRESETS: Record<string, (site: string) => ScenarioT> = {
   'add-radiologist': () => ({ kind: 'add-radiologist', count: 1 }),
 };
 
-const { values } = parseArgs({
+const { values } = parseCli({
+  command: 'npm run whatif --',
+  summary: 'Runs a what-if scenario on a site\'s capacity model and prints the difference it makes (paired, with 95 % intervals).',
   options: {
-    scenario: { type: 'string', default: 'add-ct' }, site: { type: 'string', default: 'central' },
-    replications: { type: 'string' }, days: { type: 'string' }, 'warmup-days': { type: 'string' }, seed: { type: 'string' },
-    url: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'add-ct', description: `preset (${Object.keys(PRESETS).join(', ')}) or a JSON scenario` },
+    site: { type: 'string', default: 'central', description: 'site of the simulated fleet (or of the running Gantry with --url)' },
+    replications: { type: 'string', description: 'replications per arm (default: config whatif.replications)' },
+    days: { type: 'string', description: 'simulated days per replication' },
+    'warmup-days': { type: 'string', description: 'days discarded at the start of each replication' },
+    seed: { type: 'string', description: 'seed of the common random numbers' },
+    url: { type: 'string', description: 'ask a running Gantry (POST /api/whatif) instead of simulating locally' },
+    token: { type: 'string', description: 'API token sent as a bearer token with --url' },
+    json: { type: 'boolean', default: false, description: 'print the raw JSON result' },
   },
 });
 

@@ -4,30 +4,37 @@
 // time, as batch payloads, as fast as ingest acknowledges them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliFail, parseCli } from '../../lib/cli-args.js';
 import type { Scenario } from '../../contracts/ground-truth.js';
 import { createLogger } from '../../lib/logger.js';
 import { fleetLayout } from './fleet.js';
 import { FleetSimulator } from './publisher.js';
 import { groundTruth, loadScenario, planFaults } from './scenario.js';
 
-const USAGE = `usage: npm run simulate -- [--scanners 12] [--rate 1] [--seed 1] [--url mqtt://127.0.0.1:1883]
-  [--backfill-days D] [--backfill-step-s 60] [--backfill-only] [--scenario FILE] [--random-faults K]
-  [--duration SECONDS] [--truth FILE] [--username U --password P]`;
 
-const { values: a } = parseArgs({
+const { values: a } = parseCli({
+  command: 'npm run simulate --',
+  summary: 'A simulated fleet publishing scanner telemetry over MQTT like real scanners, with injectable faults and a ground-truth file.',
   options: {
-    scanners: { type: 'string', default: '12' }, rate: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' },
-    url: { type: 'string', default: 'mqtt://127.0.0.1:1883' }, 'backfill-days': { type: 'string' }, 'backfill-step-s': { type: 'string', default: '60' },
-    'backfill-only': { type: 'boolean', default: false }, scenario: { type: 'string' }, 'random-faults': { type: 'string' },
-    duration: { type: 'string' }, truth: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', default: false },
+    scanners: { type: 'string', default: '12', description: 'number of simulated scanners' },
+    rate: { type: 'string', default: '1', description: 'readings per second per scanner' },
+    seed: { type: 'string', default: '1', description: 'random seed (layout, noise, faults)' },
+    url: { type: 'string', default: 'mqtt://127.0.0.1:1883', description: 'MQTT broker' },
+    'backfill-days': { type: 'string', description: 'publish this many days of history first' },
+    'backfill-step-s': { type: 'string', default: '60', description: 'seconds between backfilled samples' },
+    'backfill-only': { type: 'boolean', default: false, description: 'stop after the backfill' },
+    scenario: { type: 'string', description: 'scenario file with scripted faults (JSON)' },
+    'random-faults': { type: 'string', description: 'K random faults over the run' },
+    duration: { type: 'string', description: 'stop after this many seconds' },
+    truth: { type: 'string', description: 'write the ground truth of the run to this file' },
+    username: { type: 'string', description: 'MQTT username (a device credential)' },
+    password: { type: 'string', description: 'MQTT password' },
   },
 });
-if (a.help) { process.stdout.write(`${USAGE}\n`); process.exit(0); }
 
 const num = (name: string, v: string | undefined, min: number): number => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) { process.stderr.write(`--${name} must be a number >= ${min}\n${USAGE}\n`); process.exit(2); }
+  if (!Number.isFinite(n) || n < min) { cliFail({ command: 'npm run simulate --' }, `--${name} must be a number >= ${min}`); }
   return n;
 };
 

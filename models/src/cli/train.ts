@@ -1,5 +1,6 @@
 import { parseCli } from '../../../lib/cli-args.js';
 import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
 import { initBackend } from '../backend.js';
 import { newVersion, trainingHash } from '../artifacts.js';
 import { readCsvTable, readInfluxTable, type Table } from '../io/sources.js';
@@ -128,7 +129,8 @@ async function trainRul(): Promise<string> {
   if (a.cmapss) {
     units = readCmapss(a.cmapss);
     features = CMAPSS_COLUMNS;
-    source = `cmapss:${a.cmapss}`;
+    // The file name, not its path: an artifact must not carry the trainer machine's folders (the hash pins the data).
+    source = `cmapss:${basename(a.cmapss)}`;
   } else {
     const t = await loadTable(a['time-column'] ?? 'cycle');
     units = unitsFromTable(t, a['unit-column']);

@@ -7,8 +7,11 @@ const TopicFilter = Type.String({
   description: 'MQTT topic filter under gantry/v1/ (+ and # wildcards)',
 });
 
+/** A device's MQTT username: a slug that may also contain dots (client ids derive from it). */
+export const DeviceUsername = Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$', description: 'MQTT username of the device' });
+
 export const MqttDevice = Type.Object({
-  username: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }),
+  username: DeviceUsername,
   publish: Type.Array(TopicFilter, { minItems: 1, maxItems: 100, description: 'topics the device may publish to' }),
   subscribe: Type.Array(TopicFilter, { maxItems: 100, description: 'topics the device may subscribe to' }),
   retain: Type.Optional(Type.Boolean({ description: 'may publish retained messages (refused otherwise)' })),
@@ -18,7 +21,7 @@ export type MqttDevice = Static<typeof MqttDevice>;
 
 export const CreateMqttDeviceRequest = Type.Object(
   {
-    username: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }),
+    username: DeviceUsername,
     publish: Type.Array(TopicFilter, { minItems: 1, maxItems: 100 }),
     subscribe: Type.Optional(Type.Array(TopicFilter, { maxItems: 100 })),
     retain: Type.Optional(Type.Boolean({ description: 'allow retained messages (default: refused)' })),

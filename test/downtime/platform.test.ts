@@ -39,7 +39,11 @@ test('downtime report and timeline over the backfilled fleet match the planned f
     const res = await p.api(`/api/downtime?from=${from}&to=${t0}&groupBy=scanner`);
     assert.equal(res.status, 200, await res.clone().text());
     return (await res.json()) as DowntimeReport;
-  }, (r) => (r.groups.find((g) => g.key === fault.scannerId)?.failures ?? 0) === 1, 30_000);
+  }, (r) => {
+    // The backfill is published before it is all in InfluxDB: wait for the repair too, not just the failure.
+    const g = r.groups.find((x) => x.key === fault.scannerId);
+    return g?.failures === 1 && g.unplannedDowntimeHours <= REPAIR_H + 1e-6;
+  }, 30_000);
   const faulty = report.groups.find((g) => g.key === fault.scannerId);
   // Down from the first sample at or after the failure time until the repair visit.
   const downH = faulty?.unplannedDowntimeHours ?? 0;

@@ -33,7 +33,7 @@ async function device(username: string, publish: string[], extra: Record<string,
   assert.equal(res.status, 201, await res.clone().text());
   return ((await res.json()) as { password: string }).password;
 }
-const deadLetters = async (): Promise<DeadLetter[]> => ((await (await p.api('/api/dead-letters?limit=1000')).json()) as { entries: DeadLetter[] }).entries;
+const deadLetters = async (): Promise<DeadLetter[]> => ((await (await p.api('/api/dead-letters?limit=1000')).json()) as { items: DeadLetter[] }).items;
 const closeOf = (c: MqttClient): Promise<void> => new Promise((r) => c.once('close', () => r()));
 /** Resolves when the broker has closed the client's connection; fails (rather than hangs) after 5 s. */
 const closed = (c: MqttClient): Promise<void> => (!c.connected ? Promise.resolve()

@@ -13,7 +13,7 @@ if (process.argv.includes('--help')) {
   say('usage: npm test -- [PATH OR SUBSTRING ...]\n\nInstalls the Debian packages the tests need, builds the dashboard, and runs every *.test.ts under test/ and e2e/\n(or those whose path contains one of the arguments) with node\'s test runner, on real services.');
   process.exit(0);
 }
-say('[gantry] checking system packages for the tests (influxdb, mosquitto, chromium, orthanc, dcmtk)…');
+say('[gantry] checking system packages for the tests (influxdb, mosquitto, chromium, orthanc, dcmtk, redis)…');
 ensureBinaries(Object.values(BINARIES), say);
 buildWebIfStale(say);
 

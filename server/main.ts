@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from './config/load.js';
 import { createLogger } from '../lib/logger.js';
 import { startPlatform } from './platform.js';
+import { processShuttingDown } from './services/supervisor.js';
 
 // The one-time password goes to stdout once, never to the log: logs are shipped and kept, this is a secret.
 function firstLogin(admin: { username: string; password: string; generated: boolean } | undefined): string {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    processShuttingDown();
     // Second line of defence: a part that never finishes stopping must not keep the process alive forever.
     // The report names it, so the hang can be fixed where it is rather than papered over here.
     const deadlineMs = config.shutdownTimeoutSeconds * 1000;

@@ -42,6 +42,13 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
 }
 
+/**
+ * Set once the whole process is shutting down. A terminal's Ctrl-C (or a signal to the process group) reaches
+ * the private services too, so they may exit before Gantry stops them: that is no crash to restart from.
+ */
+let shuttingDown = false;
+export function processShuttingDown(): void { shuttingDown = true; }
+
 export class Supervisor {
   private child: ChildProcess | undefined;
   private supervising = false;
@@ -123,6 +130,10 @@ export class Supervisor {
     this.lastExit = why;
     if (!this.supervising) return;
     clearTimeout(this.stableTimer);
+    if (shuttingDown) {
+      this.opts.log?.info({ service: this.opts.name, exit: why }, 'private service exited while Gantry shuts down; not restarted');
+      return;
+    }
     this.scheduleRestart(why);
   }
 

@@ -200,8 +200,10 @@ test('the +Inf poison: implausible values are rejected at ingest, and a stored o
 
   // Points written before ingest checked ranges (straight into InfluxDB): the query cannot be encoded.
   const now = Date.now();
+  // Both points in one 5 s bucket (the step for a one-hour range), so the bucket's mean overflows.
+  const base = Math.floor((now - 10_000) / 5000) * 5000;
   const { database, retentionPolicy } = p.influx.settings;
-  const w = await fetch(`${p.influx.settings.url}/write?db=${database}&rp=${retentionPolicy}&precision=ms`, { method: 'POST', body: `telemetry,scanner=inf-2 shield_temp_k=1e308 ${now - 2000}\ntelemetry,scanner=inf-2 shield_temp_k=1e308 ${now - 1000}` });
+  const w = await fetch(`${p.influx.settings.url}/write?db=${database}&rp=${retentionPolicy}&precision=ms`, { method: 'POST', body: `telemetry,scanner=inf-2 shield_temp_k=1e308 ${base + 1000}\ntelemetry,scanner=inf-2 shield_temp_k=1e308 ${base + 2000}` });
   assert.equal(w.status, 204);
   const res = await p.api(`/api/telemetry/series?scanner=inf-2&metrics=shield_temp_k&from=${now - 3600_000}&to=${now}`);
   const body = await res.json() as { statusCode: number; message: string; code?: string };

@@ -1,8 +1,8 @@
 import { parseCli, numberOpt, cliFail } from '../../../lib/cli-args.js';
 import { initBackend } from '../backend.js';
 import { readCmapss, readRulFile, rmse, phm08Score } from '../rul/cmapss.js';
-import { type RulConfig } from '../rul/rul-model.js';
-import { ensemblePredict, kFoldRul } from '../rul/kfold.js';
+import { DEFAULT_RUL_CONFIG, type RulConfig } from '../rul/rul-model.js';
+import { trainAndPredict, kFoldRul } from '../rul/kfold.js';
 import { ProgressBar } from './progress.js';
 
 const spec = {
@@ -15,8 +15,8 @@ const spec = {
     folds: { type: 'string', default: '5', description: 'k of the k-fold over units (without --test)' },
     cuts: { type: 'string', default: '10', description: 'random cut points per held-out unit (without --test)' },
     'max-rul': { type: 'string', default: '145', description: 'cut so at most this life is left (the official FD001 test truth runs 7-145); 0: cut anywhere' },
-    ensemble: { type: 'string', default: '1', description: 'models averaged per prediction (seeds seed, seed+1, ...)' },
-    seed: { type: 'string', default: '11', description: 'seeds the model(s) and the cut points' },
+    ensemble: { type: 'string', description: 'networks averaged per prediction (seeds seed, seed+1, ...); default: the model config\'s members' },
+    seed: { type: 'string', default: '11', description: 'seeds the model (its networks use seed, seed+1, ...) and the k-fold cut points' },
     config: { type: 'string', description: 'JSON overrides of the RUL model config, e.g. {"epochs":30}' },
   },
   required: ['train'],
@@ -26,9 +26,10 @@ if (Boolean(args.test) !== Boolean(args.rul)) cliFail(spec, '--test and --rul go
 
 const backend = await initBackend();
 const seed = numberOpt(spec, 'seed', args.seed);
-const ensemble = numberOpt(spec, 'ensemble', args.ensemble);
-const config = { ...(args.config ? (JSON.parse(args.config) as Partial<RulConfig>) : {}), seed };
-const cap = config.cap ?? 125;
+const overrides = args.config ? (JSON.parse(args.config) as Partial<RulConfig>) : {};
+const ensemble = args.ensemble ? numberOpt(spec, 'ensemble', args.ensemble) : (overrides.members ?? DEFAULT_RUL_CONFIG.members ?? 1);
+const config: Partial<RulConfig> = { ...overrides, seed, members: ensemble };
+const cap = config.cap ?? DEFAULT_RUL_CONFIG.cap;
 const units = readCmapss(args.train!);
 const started = performance.now();
 let pred: number[];
@@ -38,17 +39,18 @@ if (args.test && args.rul) {
   truth = readRulFile(args.rul);
   if (truth.length !== test.length) cliFail(spec, `${truth.length} RUL values for ${test.length} test units`);
   console.log(`backend ${backend}; training on ${units.length} units, ensemble of ${ensemble}; official test: ${test.length} units`);
-  pred = ensemblePredict(units, test, config, seed, ensemble);
+  pred = trainAndPredict(units, test, config);
 } else {
   const folds = numberOpt(spec, 'folds', args.folds);
   const cuts = numberOpt(spec, 'cuts', args.cuts);
   const maxRul = numberOpt(spec, 'max-rul', args['max-rul']) || Number.POSITIVE_INFINITY;
   console.log(`backend ${backend}; ${folds}-fold over ${units.length} units, each held-out unit cut at ${cuts} random points leaving at most ${maxRul} cycles; ensemble of ${ensemble}`);
   const bar = new ProgressBar('folds', folds);
-  const r = kFoldRul(units, config, { folds, cuts, minRows: 31, maxRul, seed, ensemble, onFold: (f, n) => bar.tick(f, `trained on ${n} units`) });
+  const r = kFoldRul(units, config, { folds, cuts, minRows: 31, maxRul, seed, onFold: (f, n) => bar.tick(f, `trained on ${n} units`) });
   bar.done();
   pred = r.pred;
   truth = r.truth;
+  console.log(`RMSE per fold (capped truth): ${r.foldRmseCapped.map((v) => v.toFixed(2)).join(' ')}`);
 }
 const capped = truth.map((t) => Math.min(cap, t));
 const over = truth.filter((t) => t > cap).length;

@@ -26,6 +26,40 @@ export function buildMlp(shape: MlpShape, seed = 7): tf.Sequential {
   return model;
 }
 
+/**
+ * One network that computes the mean of several trained MLPs of the same shape: first layers side by
+ * side, deeper layers block-diagonal, output weights divided by the count. An ensemble then saves, loads
+ * and scores (DenseMirror) as a single model, with no new artifact format.
+ */
+export function mergeMlps(members: tf.LayersModel[], shape: MlpShape): tf.Sequential {
+  const n = members.length;
+  const merged = buildMlp({ ...shape, hidden: shape.hidden.map((h) => h * n) });
+  const parts = members.map((m) => m.getWeights().map((t) => ({ data: t.dataSync() as Float32Array, shape: t.shape as number[] })));
+  const out = merged.getWeights().map((t, li) => {
+    const [rows, cols = 1] = t.shape as [number, number?];
+    const data = new Float32Array(rows * cols);
+    const isBias = li % 2 === 1;
+    const isFirst = li === 0;
+    const isLast = li >= 2 * shape.hidden.length;
+    parts.forEach((p, m) => {
+      const w = p[li]!;
+      if (isBias) {
+        if (isLast) w.data.forEach((v, i) => (data[i]! += v / n));
+        else data.set(w.data, m * w.data.length);
+        return;
+      }
+      const [r, c] = w.shape as [number, number];
+      const rowOff = isFirst ? 0 : m * r;
+      const colOff = isLast ? 0 : m * c;
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[(rowOff + i) * cols + colOff + j] = isLast ? w.data[i * c + j]! / n : w.data[i * c + j]!;
+    });
+    return tf.tensor(data, t.shape);
+  });
+  merged.setWeights(out);
+  out.forEach((t) => t.dispose());
+  return merged;
+}
+
 export interface TrainOptions {
   epochs: number;
   batchSize: number;

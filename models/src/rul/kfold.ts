@@ -12,9 +12,8 @@ export interface KFoldOptions {
   minRows: number;
   /** Largest life left after a cut (the official FD001 test: at most 145); Infinity cuts anywhere. */
   maxRul: number;
+  /** Seeds the cut points (the model's seed is config.seed). */
   seed: number;
-  /** Models per fold with seeds seed, seed+1, ...; predictions are averaged. */
-  ensemble: number;
   onFold?: (fold: number, trained: number) => void;
 }
 
@@ -24,29 +23,30 @@ export interface KFoldResult {
   rmseCapped: number;
   rmseUncapped: number;
   phm08PerCase: number;
+  /** RMSE against the capped truth of each fold's cases, fold 1 first. */
+  foldRmseCapped: number[];
 }
 
-/** Trains `ensemble` models and averages their predictions. */
-export function ensemblePredict(train: UnitSeries[], test: UnitSeries[], config: Partial<RulConfig>, seed: number, size: number): number[] {
-  const sums = new Array<number>(test.length).fill(0);
-  for (let m = 0; m < size; m++) {
-    const model = RulModel.train(train, { ...config, seed: seed + m });
-    model.predictUnits(test).forEach((p, i) => (sums[i]! += p));
-    model.dispose();
-  }
-  return sums.map((s) => s / size);
+/** Trains one model (an ensemble when config.members > 1) and predicts the test units. */
+export function trainAndPredict(train: UnitSeries[], test: UnitSeries[], config: Partial<RulConfig>): number[] {
+  const model = RulModel.train(train, config);
+  const pred = model.predictUnits(test);
+  model.dispose();
+  return pred;
 }
 
 export function kFoldRul(units: UnitSeries[], config: Partial<RulConfig>, o: KFoldOptions): KFoldResult {
   const pred: number[] = [];
   const truth: number[] = [];
+  const bounds: number[] = [0];
   for (let f = 0; f < o.folds; f++) {
     // Interleaved folds: every fold spans short- and long-lived units alike.
     const held = units.filter((_, i) => i % o.folds === f);
     const train = units.filter((_, i) => i % o.folds !== f);
     const cut = truncateUnits(held, o.cuts, o.minRows, o.seed + 1000 * f, o.maxRul);
-    pred.push(...ensemblePredict(train, cut.units, config, o.seed, o.ensemble));
+    pred.push(...trainAndPredict(train, cut.units, config));
     truth.push(...cut.truth);
+    bounds.push(pred.length);
     o.onFold?.(f + 1, train.length);
   }
   const cap = config.cap ?? 125;
@@ -57,5 +57,6 @@ export function kFoldRul(units: UnitSeries[], config: Partial<RulConfig>, o: KFo
     rmseCapped: rmse(pred, capped),
     rmseUncapped: rmse(pred, truth),
     phm08PerCase: phm08Score(pred, capped) / Math.max(1, pred.length),
+    foldRmseCapped: bounds.slice(1).map((b, f) => rmse(pred.slice(bounds[f], b), capped.slice(bounds[f], b))),
   };
 }

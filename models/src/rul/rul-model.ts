@@ -1,9 +1,10 @@
 import type { tf } from '../backend.js';
-import { buildMlp, trainSync, DenseMirror } from '../core/dense-net.js';
+import { buildMlp, trainSync, mergeMlps, DenseMirror } from '../core/dense-net.js';
 import type { Normalization } from '../anomaly/window-forecaster.js';
 import type { UnitSeries } from './cmapss.js';
+import { featureCount, prepareUnit, encodePrepared, type FeatureConfig } from './rul-features.js';
 
-export interface RulConfig {
+export interface RulConfig extends FeatureConfig {
   window: number;
   /** Targets are capped here: early in life the remaining life is not observable from wear. */
   cap: number;
@@ -16,16 +17,15 @@ export interface RulConfig {
   minCorrelation: number;
   seed: number;
   /**
-   * Off by default: it measured no better in the k-fold (docs/models.md). Appends per-column trend features to the flattened window: least-squares slope over the window, mean of
-   * the last 5 rows, and the age of the unit (rows seen). Wear shows as drift, which a dense net over raw
-   * noisy rows has to rediscover; the age carries the prior that old units have less life left. Optional so
-   * artifacts saved before it existed load as they were trained.
+   * Networks trained (seeds seed, seed+1, ...) and averaged, merged into one network (mergeMlps) so an
+   * ensemble saves and scores like a single model. Absent: 1.
    */
-  trendFeatures?: boolean;
+  members?: number;
 }
 
+/** Chosen by inner validation (docs/models.md, section 2). */
 export const DEFAULT_RUL_CONFIG: RulConfig = {
-  window: 30,
+  window: 10,
   cap: 125,
   hidden: [64, 32],
   dropout: 0.2,
@@ -34,13 +34,12 @@ export const DEFAULT_RUL_CONFIG: RulConfig = {
   learningRate: 0.002,
   minCorrelation: 0.2,
   seed: 11,
-  trendFeatures: false,
+  smoothing: 0.2,
+  summaries: [30, 80],
+  baseline: true,
+  age: true,
+  members: 5,
 };
-
-/** Features per window: the flattened rows, then (with trend features) slope and recent mean per column, and age. */
-export function featureCount(config: RulConfig, columns: number): number {
-  return config.window * columns + (config.trendFeatures === true ? 2 * columns + 1 : 0);
-}
 
 export interface RulState {
   config: RulConfig;
@@ -96,57 +95,45 @@ export class RulModel {
     const center = columns.map((c) => allRows.reduce((s, r) => s + r[c]!, 0) / allRows.length);
     const scale = columns.map((c, k) => Math.sqrt(allRows.reduce((s, r) => s + (r[c]! - center[k]!) ** 2, 0) / allRows.length) || 1);
     const inputs = featureCount(config, columns.length);
-    const model = buildMlp({ inputs, hidden: config.hidden, outputs: 1, dropout: config.dropout }, config.seed);
-    const rm = new RulModel({ config, columns, normalization: { center, scale }, model });
+    const norm = { columns, center, scale };
     const samples = units.reduce((s, u) => s + u.rows.length, 0);
     const x = new Float32Array(samples * inputs);
     const y = new Float32Array(samples);
     let k = 0;
     for (const u of units) {
       const t = cappedTargets(u, config.cap);
+      const p = prepareUnit(u.rows, norm, config.smoothing);
       for (let end = 1; end <= u.rows.length; end++) {
-        rm.encode(u.rows, end, x.subarray(k * inputs, (k + 1) * inputs));
+        encodePrepared(p, end, config, x.subarray(k * inputs, (k + 1) * inputs));
         y[k++] = t[end - 1]! / config.cap;
       }
     }
-    trainSync(model, x, y, k, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      learningRate: config.learningRate,
-      seed: config.seed,
-      ...(onEpoch ? { onEpoch } : {}),
+    const shape = { inputs, hidden: config.hidden, outputs: 1, dropout: config.dropout };
+    const members = Array.from({ length: Math.max(1, config.members ?? 1) }, (_, m) => {
+      const net = buildMlp(shape, config.seed + m);
+      trainSync(net, x, y, k, {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        seed: config.seed + m,
+        ...(onEpoch ? { onEpoch: (e: number, loss: number) => onEpoch(m * config.epochs + e, loss) } : {}),
+      });
+      return net;
     });
-    return new RulModel(rm.state);
+    const model = members.length === 1 ? members[0]! : mergeMlps(members, shape);
+    if (members.length > 1) members.forEach((net) => net.dispose());
+    return new RulModel({ config, columns, normalization: { center, scale }, model });
   }
 
-  /**
-   * Encodes rows [end-window, end) as normalized features. Units shorter than the window are
-   * padded with their first row, as test units can be cut after a few cycles.
-   */
-  encode(rows: number[][], end: number, out = new Float32Array(featureCount(this.state.config, this.state.columns.length))): Float32Array {
-    const { columns, normalization, config } = this.state;
-    const f = columns.length;
-    const w = config.window;
-    for (let k = 0; k < w; k++) {
-      const row = rows[Math.max(0, end - w + k)]!;
-      for (let j = 0; j < f; j++) out[k * f + j] = (row[columns[j]!]! - normalization.center[j]!) / normalization.scale[j]!;
-    }
-    if (config.trendFeatures !== true) return out;
-    // Slope over the real rows of the window only (padding would flatten it), in scale units per 10 cycles.
-    const n = Math.min(w, end);
-    const mx = (n - 1) / 2;
-    const sxx = Math.max(1e-9, (n * (n * n - 1)) / 12);
-    const base = w * f;
-    for (let j = 0; j < f; j++) {
-      let sxy = 0;
-      let recent = 0;
-      for (let k = 0; k < n; k++) sxy += (k - mx) * out[(w - n + k) * f + j]!;
-      for (let k = w - Math.min(5, n); k < w; k++) recent += out[k * f + j]!;
-      out[base + 2 * j] = n > 1 ? (10 * sxy) / sxx : 0;
-      out[base + 2 * j + 1] = recent / Math.min(5, n);
-    }
-    out[base + 2 * f] = end / 200;
-    return out;
+  /** Features of the unit after its first `end` rows (see rul-features.ts). */
+  encode(rows: number[][], end: number, out?: Float32Array): Float32Array {
+    const { config } = this.state;
+    const p = prepareUnit(rows.slice(0, end), this.normalizer(), config.smoothing);
+    return encodePrepared(p, end, config, out ?? new Float32Array(featureCount(config, this.state.columns.length)));
+  }
+
+  private normalizer(): { columns: number[]; center: number[]; scale: number[] } {
+    return { columns: this.state.columns, ...this.state.normalization };
   }
 
   /** Remaining life (in the units' cycle unit) after the last of `rows`. */

@@ -12,6 +12,7 @@ const spec = {
     train: { type: 'string', description: 'C-MAPSS training file (train_FD001.txt)' },
     test: { type: 'string', description: 'official test file (test_FD001.txt); needs --rul' },
     rul: { type: 'string', description: 'official truth file (RUL_FD001.txt)' },
+    inner: { type: 'boolean', default: false, description: 'model selection: k-fold over the 80 training units of the outer fold 1 only (units 2-5, 7-10, ...), never its 20 held-out units' },
     folds: { type: 'string', default: '5', description: 'k of the k-fold over units (without --test)' },
     cuts: { type: 'string', default: '10', description: 'random cut points per held-out unit (without --test)' },
     'max-rul': { type: 'string', default: '145', description: 'cut so at most this life is left (the official FD001 test truth runs 7-145); 0: cut anywhere' },
@@ -30,7 +31,8 @@ const overrides = args.config ? (JSON.parse(args.config) as Partial<RulConfig>) 
 const ensemble = args.ensemble ? numberOpt(spec, 'ensemble', args.ensemble) : (overrides.members ?? DEFAULT_RUL_CONFIG.members ?? 1);
 const config: Partial<RulConfig> = { ...overrides, seed, members: ensemble };
 const cap = config.cap ?? DEFAULT_RUL_CONFIG.cap;
-const units = readCmapss(args.train!);
+// --inner leaves out the outer fold 1 (every fifth unit from the first), as kFoldRul's interleaved folds do.
+const units = readCmapss(args.train!).filter((_, i) => !args.inner || i % 5 !== 0);
 const started = performance.now();
 let pred: number[];
 let truth: number[];

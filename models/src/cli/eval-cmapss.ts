@@ -2,7 +2,7 @@ import { parseCli, numberOpt, cliFail } from '../../../lib/cli-args.js';
 import { initBackend } from '../backend.js';
 import { readCmapss, readRulFile, rmse, phm08Score } from '../rul/cmapss.js';
 import { DEFAULT_RUL_CONFIG, type RulConfig } from '../rul/rul-model.js';
-import { trainAndPredict, kFoldRul } from '../rul/kfold.js';
+import { trainAndPredict, kFoldRul, TRUTH_CAP } from '../rul/kfold.js';
 import { ProgressBar } from './progress.js';
 
 const spec = {
@@ -30,7 +30,7 @@ const seed = numberOpt(spec, 'seed', args.seed);
 const overrides = args.config ? (JSON.parse(args.config) as Partial<RulConfig>) : {};
 const ensemble = args.ensemble ? numberOpt(spec, 'ensemble', args.ensemble) : (overrides.members ?? DEFAULT_RUL_CONFIG.members ?? 1);
 const config: Partial<RulConfig> = { ...overrides, seed, members: ensemble };
-const cap = config.cap ?? DEFAULT_RUL_CONFIG.cap;
+const cap = TRUTH_CAP;
 // --inner leaves out the outer fold 1 (every fifth unit from the first), as kFoldRul's interleaved folds do.
 const units = readCmapss(args.train!).filter((_, i) => !args.inner || i % 5 !== 0);
 const started = performance.now();

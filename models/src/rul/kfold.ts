@@ -17,6 +17,12 @@ export interface KFoldOptions {
   onFold?: (fold: number, trained: number) => void;
 }
 
+/**
+ * The truth is capped at 125 for scoring whatever cap the model trains with (the published convention),
+ * so models trained with other caps stay comparable.
+ */
+export const TRUTH_CAP = 125;
+
 export interface KFoldResult {
   pred: number[];
   truth: number[];
@@ -49,8 +55,7 @@ export function kFoldRul(units: UnitSeries[], config: Partial<RulConfig>, o: KFo
     bounds.push(pred.length);
     o.onFold?.(f + 1, train.length);
   }
-  const cap = config.cap ?? 125;
-  const capped = truth.map((t) => Math.min(cap, t));
+  const capped = truth.map((t) => Math.min(TRUTH_CAP, t));
   return {
     pred,
     truth,

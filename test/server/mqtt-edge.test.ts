@@ -39,7 +39,7 @@ const closeOf = (c: MqttClient): Promise<void> => new Promise((r) => c.once('clo
 const closed = (c: MqttClient): Promise<void> => (!c.connected ? Promise.resolve()
   : Promise.race([closeOf(c), sleep(5000).then(() => assert.fail('the broker kept the connection open'))]));
 
-test('a device retrying takeovers of the collector\'s and another client\'s id every 200 ms for 20 s: refused, 0 acknowledged readings lost', async (t) => {
+test('a device retrying takeovers of the collector\'s and another client\'s id every 200 ms for 10 s: refused, 0 acknowledged readings lost', async (t) => {
   const password = await device('attacker', ['gantry/v1/test/ct/attacker/+']);
   const pub = await steadyPublisher(p.mqttUrl, 'tk', { intervalMs: 20, samplesPerMessage: 1, startTs: Date.now() - 120_000 });
   const ids = ['gantry-collector', `pub-tk-${process.pid}`];
@@ -52,7 +52,7 @@ test('a device retrying takeovers of the collector\'s and another client\'s id e
     tries.push(mqtt.connectAsync(p.mqttUrl, { clientId, clean, username: 'attacker', password, reconnectPeriod: 0, connectTimeout: 5000 })
       .then((c) => c.endAsync(true), () => { refused++; }));
   }, 200);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const h = await (await fetch(`${p.url}/health`)).json() as { checks: { mqtt: { ok: boolean } } };
     if (!h.checks.mqtt.ok) healthDown++;
@@ -61,7 +61,7 @@ test('a device retrying takeovers of the collector\'s and another client\'s id e
   clearInterval(attack);
   await Promise.all(tries);
   await pub.drain();
-  assert.ok(attempts >= 75, `${attempts} attempts`); // 100 at an exact 200 ms; timers run late on a busy machine
+  assert.ok(attempts >= 35, `${attempts} attempts`); // 50 at an exact 200 ms; timers run late on a busy machine
   assert.equal(refused, attempts, 'every takeover attempt refused');
   assert.equal(healthDown, 0, '/health saw the collector disconnected');
   await eventually('every acknowledged reading stored', () => countPoints(p.influx, 'tk'), (n) => n === pub.acked.size, 20_000);

@@ -10,7 +10,7 @@ import { buildWebIfStale } from './build-web.js';
 
 const say = (l: string) => process.stdout.write(`${l}\n`);
 if (process.argv.includes('--help')) {
-  say('usage: npm test -- [PATH OR SUBSTRING ...]\n\nInstalls the Debian packages the tests need, builds the dashboard, and runs every *.test.ts under test/ and e2e/\n(or those whose path contains one of the arguments) with node\'s test runner, on real services.');
+  say('usage: npm test -- [--concurrency N] [PATH OR SUBSTRING ...]\n\nInstalls the Debian packages the tests need, builds the dashboard, and runs every *.test.ts under test/ and e2e/\n(or those whose path contains one of the arguments) with node\'s test runner, on real services.\n\n--concurrency N  test files run at once (default 2: most files wait on services and timers, not the CPU;\n                 each file starts its own services on free ports in its own temp folder)');
   process.exit(0);
 }
 say('[gantry] checking system packages for the tests (influxdb, mosquitto, chromium, orthanc, dcmtk, redis)…');
@@ -28,8 +28,15 @@ function find(dir: string): string[] {
   return out;
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const at = args.indexOf('--concurrency');
+const concurrency = at >= 0 ? Number(args.splice(at, 2)[1]) : 2;
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  say('--concurrency needs a whole number >= 1');
+  process.exit(2);
+}
+const filters = args;
 const files = ['test', 'e2e'].flatMap((d) => find(d)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
-say(`[gantry] running ${files.length} test files`);
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+say(`[gantry] running ${files.length} test files, ${concurrency} at a time`);
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);

@@ -1,7 +1,8 @@
 // Builds the access-control state the platform needs (users and tokens, audit log, fleet registry, MQTT
 // device credentials) from config, with their files under dataDir unless configured elsewhere. Kept out of
 // platform.ts so the composition root stays one call. In a cluster, users, tokens, sessions and device
-// credentials live in Redis (an empty Redis is seeded from this instance's files) and the audit log is shared.
+// credentials live in Redis (an empty Redis is seeded from this instance's files), as do failed-login counts,
+// and the audit log is shared.
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -28,12 +29,12 @@ export async function startAccess(config: Readonly<Config>, dataDir: string, clu
     const raw = readJsonFile(path);
     return raw === undefined ? undefined : validate(raw, path);
   };
+  const lockout = { maxAttempts: config.auth.loginMaxAttempts, lockoutMs: config.auth.lockoutMinutes * 60_000 };
   const auth = new AuthStore({
     file: authFile,
     sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
-    maxAttempts: config.auth.loginMaxAttempts,
-    lockoutMs: config.auth.lockoutMinutes * 60_000,
-    ...(cluster ? { shared: await cluster.authState(seed(authFile, validAuthState)) } : {}),
+    ...lockout,
+    ...(cluster ? { shared: await cluster.authState(seed(authFile, validAuthState)), lockout: cluster.loginLockout(lockout) } : {}),
   });
   const initialAdmin = await auth.ensureInitialAdmin(config.auth.initialAdminPassword);
   const audit = new AuditLog(file(config.api.auditFile, 'audit.jsonl'));

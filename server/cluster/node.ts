@@ -17,6 +17,8 @@ import { ClusterCoordinator } from './coordinator.js';
 import { ReadingRelay } from './readings.js';
 import { connectRedis, type RedisConns } from './redis.js';
 import { RedisState } from './redis-state.js';
+import { RedisLockout } from './redis-lockout.js';
+import type { LockoutOptions, LoginLockout } from '../auth/lockout.js';
 import { shareAudit } from './audit-stream.js';
 import { relayModelOutput } from './model-relay.js';
 
@@ -29,6 +31,8 @@ export interface ClusterNode {
   /** Opens the shared users/sessions/tokens document; `seed` (this instance's file) fills an empty Redis. */
   authState(seed: StateFile | undefined): Promise<SharedState<StateFile>>;
   devicesState(seed: DevicesDoc | undefined): Promise<SharedState<DevicesDoc>>;
+  /** Failed-login counts every instance shares. */
+  loginLockout(opts: LockoutOptions): LoginLockout;
   shareAudit(audit: AuditLog): Promise<void>;
   /** Before alerting.start(): the service then evaluates only while this instance leads. */
   joinAlerting(alerting: AlertingService): Promise<void>;
@@ -52,6 +56,7 @@ export async function joinCluster(config: Readonly<Config>, log: Logger): Promis
   return {
     instanceId, coordinator,
     authState: (seed) => RedisState.open(r, 'auth', (raw) => validAuthState(raw), seed),
+    loginLockout: (opts) => new RedisLockout(r, opts),
     devicesState: (seed) => RedisState.open(r, 'mqtt-devices', (raw) => validDevices(raw), seed),
     shareAudit: async (audit) => { stops.push(await shareAudit(r, audit, instanceId, clog)); },
     joinAlerting: async (alerting) => {

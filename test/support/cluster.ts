@@ -1,11 +1,10 @@
 // The shared engines of a Gantry cluster test: one private InfluxDB, Mosquitto and Redis, and a look at who
 // holds the leader lease. The Gantry instances themselves are child processes (scripts/bench/cluster-instances.ts).
 import mqtt from 'mqtt';
-import { createClient } from 'redis';
 import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
 import { startPrivateMosquitto, type PrivateMosquitto } from '../../server/services/private-mosquitto.js';
 import { startPrivateRedis, type PrivateRedis } from '../../server/services/private-redis.js';
-import type { Instance, Shared } from '../../scripts/bench/cluster-instances.js';
+import { leaderOf, type Instance, type Shared } from '../../scripts/bench/cluster-instances.js';
 import { tempDir } from './platform.js';
 
 export interface ClusterServices {
@@ -28,11 +27,7 @@ export async function startClusterServices(name: string): Promise<ClusterService
   return {
     influxd, mosq, redis, instances,
     shared: { mqttUrl: mosq.url, redisUrl: redis.url, influxUrl: influxd.url },
-    leader: async () => {
-      const c = createClient({ url: redis.url });
-      await c.connect();
-      try { return (await c.get('gantry:leader')) ?? ''; } finally { c.destroy(); }
-    },
+    leader: () => leaderOf(redis.url),
     stop: async () => {
       for (const i of instances) {
         // A test may have left one stopped (SIGSTOP): it could not act on SIGTERM.

@@ -20,10 +20,11 @@ export type AlertCommand =
 
 export interface AlertCluster {
   /**
-   * Leader: puts a change into shared state (undefined: nothing to share) and then runs `effects` (storage,
-   * dashboards), in call order, only if this instance still holds the leader lease at that moment.
+   * Leader: puts a change of alert or silence/window `id` into shared state (undefined: nothing to share)
+   * and then runs `effects` (storage, dashboards), in call order, only if this instance still holds the
+   * leader lease at that moment.
    */
-  commit(change: ReplicatedChange | undefined, effects: () => void): void;
+  commit(id: string, change: ReplicatedChange | undefined, effects: () => void): void;
   /** Leader: whether it still holds the lease (checked before each notification is sent). */
   holdsLease(): Promise<boolean>;
   /** Standby: an operator's command for the leader to carry out. */

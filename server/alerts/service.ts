@@ -104,14 +104,18 @@ export class AlertingService {
   }
 
   /**
-   * A standby's alerts become the cluster's shared open alerts: called on losing the lease, it drops what
-   * this instance changed after the lease was gone (those changes were refused, so nobody else has them).
+   * A standby's alerts become the cluster's shared open alerts (read from `readAt` on): called on losing the
+   * lease, it drops what this instance changed after the lease was gone (`refused` ids: nobody else has
+   * those changes) and the pending alerts it was timing as leader.
    */
-  resync(open: Alert[]): void {
+  resync(open: Alert[], readAt: number, refused: ReadonlySet<string>): void {
     if (this.evaluating) return;
-    const shared = new Set(open.map((a) => a.id));
-    for (const id of [...this.book.active.keys()]) if (!shared.has(id)) this.book.active.delete(id);
-    for (const a of open) this.book.mirror(a);
+    const shared = new Map(open.map((a) => [a.id, a]));
+    // Changes mirrored while the shared alerts were being read are newer than what was read: kept.
+    for (const [id, a] of [...this.book.active]) {
+      if (!shared.has(id) && (refused.has(id) || a.state === 'pending' || (a.updatedAt ?? 0) < readAt)) this.book.active.delete(id);
+    }
+    for (const a of open) if (refused.has(a.id) || (this.book.active.get(a.id)?.updatedAt ?? 0) <= (a.updatedAt ?? 0)) this.book.mirror(a);
   }
 
   /** A command a standby forwarded (leader only). */
@@ -195,15 +199,15 @@ export class AlertingService {
   }
 
   /** Effects of a change: at once in one process; in a cluster after the fenced shared write (replication.ts). */
-  private commit(change: ReplicatedChange | undefined, effects: () => void): void {
-    if (this.cluster) this.cluster.commit(change, effects); else effects();
+  private commit(id: string, change: ReplicatedChange | undefined, effects: () => void): void {
+    if (this.cluster) this.cluster.commit(id, change, effects); else effects();
   }
 
   private adminChanged(kind: 'silence' | 'maintenance', id: string, item: Silence | MaintenanceWindow | undefined, refresh = true): void {
     const change: ReplicatedChange = kind === 'silence'
       ? { t: 'admin', kind, id, item: (item as Silence | undefined) ?? null }
       : { t: 'admin', kind, id, item: (item as MaintenanceWindow | undefined) ?? null };
-    this.commit(change, () => this.store.adminChanged(kind, id, item));
+    this.commit(id, change, () => this.store.adminChanged(kind, id, item));
     if (refresh) this.refreshFlags(Date.now());
   }
 
@@ -237,7 +241,7 @@ export class AlertingService {
     // A copy: in a cluster the effects run after a Redis round trip, when the alert may have changed again.
     const snap = structuredClone(alert);
     const shared = reason !== 'pending' && reason !== 'cancelled';
-    this.commit(shared ? { t: 'alert', alert: snap, reason } : undefined, () => {
+    this.commit(snap.id, shared ? { t: 'alert', alert: snap, reason } : undefined, () => {
       this.store.alertChanged(snap, reason);
       // Pending alerts (and their cancellation) stay off the live feed: like Alertmanager, people see an alert
       // once its "for" has elapsed; the API lists pending ones (state=pending).

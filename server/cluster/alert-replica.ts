@@ -27,6 +27,8 @@ export class AlertReplica {
   private tail: StreamTail | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly fence: Fence;
+  /** Alerts whose changes Redis refused (lease lost): the shared version replaces them on stepping down. */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly r: RedisConns, private readonly alerting: AlertingService, lease: ClusterCoordinator, private readonly log: Logger) {
     this.fence = new Fence(r, lease);
@@ -36,7 +38,7 @@ export class AlertReplica {
   /** Before the service starts: joins it to the cluster and follows the leader's announcements. */
   async attach(): Promise<void> {
     this.alerting.joinCluster({
-      commit: (c, effects) => this.commit(c, effects),
+      commit: (id, c, effects) => this.commit(id, c, effects),
       holdsLease: () => this.fence.holds().catch(() => false),
       forward: (c) => this.commands.push(c),
     });
@@ -70,7 +72,14 @@ export class AlertReplica {
   async follow(): Promise<void> {
     this.alerting.setEvaluating(false);
     // What this instance changed after its lease was gone never reached the others: start again from theirs.
-    await this.sharedOpenAlerts().then((open) => this.alerting.resync(open), (err: Error) => this.log.warn({ err: err.message }, 'could not reload the shared alerts'));
+    // Not awaited: with Redis unreachable (a reason to step down) the read waits for it to come back, and
+    // stepping down must not.
+    const readAt = Date.now();
+    // Changes refused from now on are in the chain already: the reload waits for them.
+    void this.chain.then(() => this.sharedOpenAlerts()).then((open) => {
+      this.alerting.resync(open, readAt, this.refused);
+      this.refused.clear();
+    }, (err: Error) => this.log.warn({ err: err.message }, 'could not reload the shared alerts'));
     const t = this.tail;
     this.tail = undefined;
     await t?.stop();
@@ -83,12 +92,16 @@ export class AlertReplica {
   }
 
   /** In order: a resolve must not overtake the firing it ends. */
-  private commit(c: ReplicatedChange | undefined, effects: () => void): void {
+  private commit(id: string, c: ReplicatedChange | undefined, effects: () => void): void {
     this.chain = this.chain.then(async () => {
       const ok = c ? await this.publish(c) : await this.fence.holds();
-      if (!ok) { this.log.warn({ id: c ? idOf(c) : undefined }, 'alert change dropped: this instance no longer holds the leader lease'); return; }
+      if (!ok) {
+        this.refused.add(id);
+        this.log.warn({ id }, 'alert change dropped: this instance no longer holds the leader lease');
+        return;
+      }
       effects();
-    }).catch((err: Error) => this.log.error({ err: err.message, id: c ? idOf(c) : undefined }, 'alert change not carried out'));
+    }).catch((err: Error) => this.log.error({ err: err.message, id }, 'alert change not carried out'));
   }
 
   private publish(c: ReplicatedChange): Promise<boolean> {

@@ -58,13 +58,15 @@ routes:
   await eventually('pending on a', () => alertOn(a.url), (x) => x?.state === 'pending');
   a.child.kill('SIGSTOP');
   await eventually('b takes over', () => cs.leader(), (l) => l === 'b', 15_000);
-  await eventually('b raises the alert', () => alertOn(b.url), (x) => x?.state === 'firing', 15_000);
+  const raised = await eventually('b raises the alert', () => alertOn(b.url), (x) => x?.state === 'firing', 15_000);
   await eventually('b notifies', async () => hooks.about('/hook', ID).length, (n) => n >= 1);
   publishing = false;
   await loop;
   await pub.endAsync();
 
   a.child.kill('SIGCONT');
+  // What a raised on resuming was refused; stepping down, it takes b's alert in its place.
+  await eventually('a shows b\'s alert', () => alertOn(a.url), (x) => x?.startsAt === raised?.startsAt && x?.state === 'firing', 15_000);
   // a follows b again once it has noticed: an acknowledgement made on b reaches a's mirror.
   const ack = await fetch(`${b.url}/api/alerts/${encodeURIComponent(ID)}/ack`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'fenced' }) });
   assert.equal(ack.status, 200);

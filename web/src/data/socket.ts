@@ -25,6 +25,8 @@ const reconnectListeners = new Set<() => void>();
 /** The rooms the page watches, named in every handshake, so a reconnection rejoins them. */
 const ROOMS: Room[] = ['fleet'];
 let everConnected = false;
+let rejoining = false;
+let rejoinAttempt = 0;
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -43,12 +45,17 @@ export function retryDelay(attempt: number, random = Math.random): number {
  * does not retry those by itself). A 401 means the session was revoked: `api` then sends the page to login,
  * and there is nothing to rejoin. Any other failure (no instance reachable yet) is retried with back-off.
  */
-function rejoin(s: GantrySocket, attempt = 0): void {
+function rejoin(s: GantrySocket): void {
+  if (rejoining) return;
+  rejoining = true;
+  // The count goes on across refusals (a refused handshake after a good /api/me comes back here) and
+  // starts again at the next connection, so the delays keep growing while the server keeps refusing.
   setTimeout(() => {
-    api('/api/me').then(() => { if (!s.connected) s.connect(); }, (err: unknown) => {
-      if (!(err instanceof ApiError && err.status === 401)) rejoin(s, attempt + 1);
+    api('/api/me').then(() => { rejoining = false; if (!s.connected) s.connect(); }, (err: unknown) => {
+      rejoining = false;
+      if (!(err instanceof ApiError && err.status === 401)) rejoin(s);
     });
-  }, retryDelay(attempt));
+  }, retryDelay(rejoinAttempt++));
 }
 
 export function getSocket(): GantrySocket {
@@ -65,6 +72,7 @@ export function getSocket(): GantrySocket {
     randomizationFactor: RETRY.jitter,
   });
   s.on('connect', () => {
+    rejoinAttempt = 0;
     setState('live');
     if (everConnected) for (const l of reconnectListeners) l();
     everConnected = true;

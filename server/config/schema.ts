@@ -160,7 +160,7 @@ export const ConfigSchema = Type.Object(
     ),
     fleet: Type.Object(
       {
-        registryFile: Type.String({ default: '', description: 'JSON or YAML file of sites and scanners; admins edit it through the API. Empty: <dataDir>/fleet.json.' }),
+        registryFile: Type.String({ default: '', description: 'JSON or YAML file of sites and scanners; admins edit it through the API. Empty: <dataDir>/fleet.json. In a cluster (cluster.redisUrl) it only seeds an empty Redis, which holds the registry from then on.' }),
       },
       { default: {} },
     ),

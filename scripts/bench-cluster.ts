@@ -20,7 +20,7 @@ import { startPrivateMosquitto } from '../server/services/private-mosquitto.js';
 import { startPrivateRedis } from '../server/services/private-redis.js';
 import { InfluxStore } from '../server/storage/influx.js';
 import { percentile, round } from './bench/proc-stats.js';
-import { login, publishLoad, startInstance, storedTs, type Instance, type Shared } from './bench/cluster-instances.js';
+import { leaderOf, login, publishLoad, startInstance, storedTs, type Instance, type Shared } from './bench/cluster-instances.js';
 
 const { values: a } = parseCli({
   command: 'npm run bench:cluster --',
@@ -83,13 +83,6 @@ async function latency(shared: Shared, sock: Socket): Promise<number[]> {
   await sleep(500);
   await c.endAsync();
   return got.sort((x, y) => x - y);
-}
-
-async function leaderOf(redisUrl: string): Promise<string> {
-  const { createClient } = await import('redis');
-  const c = createClient({ url: redisUrl });
-  await c.connect();
-  try { return (await c.get('gantry:leader')) ?? ''; } finally { c.destroy(); }
 }
 
 async function failover(shared: Shared, insts: Instance[], influx: InfluxStore, cookie: string): Promise<Record<string, number>> {

@@ -2,6 +2,8 @@
 // private Mosquitto, Redis and InfluxDB, and publishes load whose every acknowledged sample is known.
 import { spawn, type ChildProcess } from 'node:child_process';
 import mqtt from 'mqtt';
+import { createClient } from 'redis';
+import { holderOf } from '../../server/cluster/coordinator.js';
 import { freePort } from '../../lib/net.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,4 +97,11 @@ export async function publishLoad(url: string, scanners: string[], intervalMs: n
 export async function storedTs(influx: InfluxStore, scanner: string): Promise<number[]> {
   const res = await influx.query(`SELECT "power_kw" FROM "telemetry" WHERE "scanner" = '${scanner}'`);
   return (res[0]?.[0]?.values ?? []).map((row) => Number(row[0]));
+}
+
+/** The instance holding the leader lease of the default key prefix ('' when none). */
+export async function leaderOf(redisUrl: string): Promise<string> {
+  const c = createClient({ url: redisUrl });
+  await c.connect();
+  try { return holderOf(await c.get('gantry:leader')) ?? ''; } finally { c.destroy(); }
 }

@@ -10,7 +10,11 @@ import { toMs } from './duration.js';
 import { severityRank, type AlertBook, type AlertChange } from './lifecycle.js';
 import { renderGroup } from './templates.js';
 
-export interface NotifierOptions { dashboardUrl: string; maxAttempts: number; retryBaseMs: number; deliveryLogSize: number }
+export interface NotifierOptions {
+  dashboardUrl: string; maxAttempts: number; retryBaseMs: number; deliveryLogSize: number;
+  /** Asked before every delivery attempt; false drops the delivery (a cluster instance that stopped leading). */
+  mayDeliver?: () => Promise<boolean>;
+}
 type Reason = DeliveryRecord['reason'];
 interface Group { route: Route; reason: Reason; alerts: Map<string, Alert>; timer: NodeJS.Timeout }
 
@@ -114,6 +118,10 @@ export class Notifier {
   private async deliver(channel: Channel, route: Route, content: ReturnType<typeof renderGroup>): Promise<void> {
     const alertIds = content.alerts.map((a) => a.id);
     for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
+      if (this.opts.mayDeliver && !(await this.opts.mayDeliver())) {
+        this.logger.warn({ channel: channel.id, route: route.id, alertIds }, 'notification not sent: this instance no longer leads the cluster');
+        return;
+      }
       const res = await this.sender.send(channel, content, route.id);
       const rec: DeliveryRecord = { ts: Date.now(), alertIds, routeId: route.id, channelId: channel.id, channelType: channel.type, reason: content.reason, attempt, ok: res.ok, detail: res.detail };
       this.record(rec);

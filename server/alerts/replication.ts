@@ -19,8 +19,14 @@ export type AlertCommand =
   | { c: 'unwindow'; id: string };
 
 export interface AlertCluster {
-  /** Leader: a change to keep in shared state and show on every instance. */
-  publish(change: ReplicatedChange): void;
+  /**
+   * Leader: puts a change of alert or silence/window `id` into shared state (undefined: nothing to share)
+   * and then runs `effects` (storage, dashboards), in call order, only if this instance still holds the
+   * leader lease at that moment.
+   */
+  commit(id: string, change: ReplicatedChange | undefined, effects: () => void): void;
+  /** Leader: whether it still holds the lease (checked before each notification is sent). */
+  holdsLease(): Promise<boolean>;
   /** Standby: an operator's command for the leader to carry out. */
   forward(cmd: AlertCommand): void;
 }

@@ -39,7 +39,11 @@ export class AlertingService {
     this.engine = new AlertEngine(this.book, { flapThreshold: c.flapThreshold, flapWindowMs: c.flapWindowMs });
     this.store = new AlertStore(deps.influx, deps.log.child({ module: 'alert-store' }));
     this.notifier = new Notifier(
-      { dashboardUrl: c.dashboardUrl, maxAttempts: c.notifyMaxAttempts, retryBaseMs: c.notifyRetryBaseMs, deliveryLogSize: 5000 },
+      {
+        dashboardUrl: c.dashboardUrl, maxAttempts: c.notifyMaxAttempts, retryBaseMs: c.notifyRetryBaseMs, deliveryLogSize: 5000,
+        // A leader that lost its lease without noticing (paused) must not page anyone: the new leader does.
+        mayDeliver: () => this.cluster?.holdsLease() ?? Promise.resolve(true),
+      },
       this.book, deps.log.child({ module: 'alert-notifier' }), (d) => this.store.delivery(d),
     );
     this.loader = new RulesLoader(
@@ -97,6 +101,21 @@ export class AlertingService {
     if (c.kind === 'silence') {
       if (c.item) this.suppressions.addSilence(c.item, c.item.startsAt, c.id); else this.suppressions.silences.delete(c.id);
     } else if (c.item) this.suppressions.addWindow(c.item, c.id); else this.suppressions.removeWindow(c.id);
+  }
+
+  /**
+   * A standby's alerts become the cluster's shared open alerts (read from `readAt` on): called on losing the
+   * lease, it drops what this instance changed after the lease was gone (`refused` ids: nobody else has
+   * those changes) and the pending alerts it was timing as leader.
+   */
+  resync(open: Alert[], readAt: number, refused: ReadonlySet<string>): void {
+    if (this.evaluating) return;
+    const shared = new Map(open.map((a) => [a.id, a]));
+    // Changes mirrored while the shared alerts were being read are newer than what was read: kept.
+    for (const [id, a] of [...this.book.active]) {
+      if (!shared.has(id) && (refused.has(id) || a.state === 'pending' || (a.updatedAt ?? 0) < readAt)) this.book.active.delete(id);
+    }
+    for (const a of open) if (refused.has(a.id) || (this.book.active.get(a.id)?.updatedAt ?? 0) <= (a.updatedAt ?? 0)) this.book.mirror(a);
   }
 
   /** A command a standby forwarded (leader only). */
@@ -179,10 +198,16 @@ export class AlertingService {
     return ok;
   }
 
+  /** Effects of a change: at once in one process; in a cluster after the fenced shared write (replication.ts). */
+  private commit(id: string, change: ReplicatedChange | undefined, effects: () => void): void {
+    if (this.cluster) this.cluster.commit(id, change, effects); else effects();
+  }
+
   private adminChanged(kind: 'silence' | 'maintenance', id: string, item: Silence | MaintenanceWindow | undefined, refresh = true): void {
-    this.store.adminChanged(kind, id, item);
-    if (kind === 'silence') this.cluster?.publish({ t: 'admin', kind, id, item: (item as Silence | undefined) ?? null });
-    else this.cluster?.publish({ t: 'admin', kind, id, item: (item as MaintenanceWindow | undefined) ?? null });
+    const change: ReplicatedChange = kind === 'silence'
+      ? { t: 'admin', kind, id, item: (item as Silence | undefined) ?? null }
+      : { t: 'admin', kind, id, item: (item as MaintenanceWindow | undefined) ?? null };
+    this.commit(id, change, () => this.store.adminChanged(kind, id, item));
     if (refresh) this.refreshFlags(Date.now());
   }
 
@@ -213,11 +238,16 @@ export class AlertingService {
     const { alert, reason } = change;
     // A new or worsening alert carries its suppression flags before anyone sees it.
     if (reason === 'pending' || reason === 'firing' || reason === 'severity') Object.assign(alert, this.flags(alert, alert.updatedAt ?? Date.now()));
-    this.store.alertChanged(alert, reason);
-    if (reason !== 'pending' && reason !== 'cancelled') this.cluster?.publish({ t: 'alert', alert: { ...alert }, reason });
-    // Pending alerts (and their cancellation) stay off the live feed: like Alertmanager, people see an alert
-    // once its "for" has elapsed; the API lists pending ones (state=pending).
-    if (alert.state !== 'pending' && reason !== 'notified' && reason !== 'cancelled') this.deps.bus.emit('alert', { ...alert });
+    // A copy: in a cluster the effects run after a Redis round trip, when the alert may have changed again.
+    const snap = structuredClone(alert);
+    const shared = reason !== 'pending' && reason !== 'cancelled';
+    this.commit(snap.id, shared ? { t: 'alert', alert: snap, reason } : undefined, () => {
+      this.store.alertChanged(snap, reason);
+      // Pending alerts (and their cancellation) stay off the live feed: like Alertmanager, people see an alert
+      // once its "for" has elapsed; the API lists pending ones (state=pending).
+      if (snap.state !== 'pending' && reason !== 'notified' && reason !== 'cancelled') this.deps.bus.emit('alert', snap);
+    });
+    // Decides synchronously what to send (and marks the alert notified); the sending itself is fenced.
     this.notifier.onChange(change);
   }
 }

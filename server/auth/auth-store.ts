@@ -11,7 +11,7 @@ import { FileState, type SharedState } from '../lib/shared-state.js';
 import { HttpError as AuthError } from '../lib/http-error.js';
 import { burnVerify, hashPassword, randomSecret, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
-import { LoginLockout } from './lockout.js';
+import { LocalLockout, type LoginLockout } from './lockout.js';
 
 // Users of single sign-on carry the identity provider's issuer and subject, and an empty password hash that no
 // password verifies against.
@@ -34,6 +34,8 @@ export interface AuthStoreOptions {
   file: string; sessionTtlMs: number; maxAttempts: number; lockoutMs: number;
   /** Where the document lives; default: the JSON file `file`. */
   shared?: SharedState<StateFile>;
+  /** Where failed logins are counted; default: this process's memory. */
+  lockout?: LoginLockout;
 }
 
 export function validAuthState(raw: unknown, where = 'auth state'): StateFile {
@@ -79,7 +81,7 @@ export class AuthStore {
 
   constructor(private readonly opts: AuthStoreOptions) {
     this.shared = opts.shared ?? new FileState(opts.file, (raw) => validAuthState(raw, opts.file));
-    this.lockout = new LoginLockout({ maxAttempts: opts.maxAttempts, lockoutMs: opts.lockoutMs });
+    this.lockout = opts.lockout ?? new LocalLockout({ maxAttempts: opts.maxAttempts, lockoutMs: opts.lockoutMs });
     // Another instance changed users, sessions or tokens: live connections here are checked against it.
     this.shared.onChange(() => this.publishRevocation({ kind: 'recheck' }));
   }
@@ -116,14 +118,14 @@ export class AuthStore {
    */
   async login(username: string, password: string, address: string): Promise<{ sessionId: string; principal: Principal }> {
     await this.shared.sync();
-    if (this.lockout.locked(username, address)) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
+    if (await this.lockout.locked(username, address)) throw new AuthError(429, 'too many failed logins; try again later', 'locked_out');
     const user = this.state.users.find((u) => u.username === username);
     const ok = user && !user.oidc ? await verifyPassword(password, user.passwordHash) : (await burnVerify(password), false);
     if (!ok || !user || user.disabled) {
-      this.lockout.failed(username, address);
+      await this.lockout.failed(username, address);
       throw new AuthError(401, 'wrong username or password', 'bad_credentials');
     }
-    this.lockout.succeeded(username, address);
+    await this.lockout.succeeded(username, address);
     return this.startSession(user);
   }
 

@@ -11,12 +11,16 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { GantryIo } from '../realtime/socket.js';
 import { validAuthState, type StateFile } from '../auth/auth-store.js';
 import { validDevices, type DevicesDoc } from '../auth/mqtt-devices.js';
+import { validFleet } from '../fleet/registry.js';
+import type { FleetFile } from '../../contracts/index.js';
 import type { SharedState } from '../lib/shared-state.js';
 import { AlertReplica } from './alert-replica.js';
 import { ClusterCoordinator } from './coordinator.js';
 import { ReadingRelay } from './readings.js';
 import { connectRedis, type RedisConns } from './redis.js';
 import { RedisState } from './redis-state.js';
+import { RedisLockout } from './redis-lockout.js';
+import type { LockoutOptions, LoginLockout } from '../auth/lockout.js';
 import { shareAudit } from './audit-stream.js';
 import { relayModelOutput } from './model-relay.js';
 
@@ -29,6 +33,10 @@ export interface ClusterNode {
   /** Opens the shared users/sessions/tokens document; `seed` (this instance's file) fills an empty Redis. */
   authState(seed: StateFile | undefined): Promise<SharedState<StateFile>>;
   devicesState(seed: DevicesDoc | undefined): Promise<SharedState<DevicesDoc>>;
+  /** Sites and scanners; `seed` (this instance's registry file) fills an empty Redis. */
+  fleetState(seed: FleetFile | undefined): Promise<SharedState<FleetFile>>;
+  /** Failed-login counts every instance shares. */
+  loginLockout(opts: LockoutOptions): LoginLockout;
   shareAudit(audit: AuditLog): Promise<void>;
   /** Before alerting.start(): the service then evaluates only while this instance leads. */
   joinAlerting(alerting: AlertingService): Promise<void>;
@@ -52,6 +60,8 @@ export async function joinCluster(config: Readonly<Config>, log: Logger): Promis
   return {
     instanceId, coordinator,
     authState: (seed) => RedisState.open(r, 'auth', (raw) => validAuthState(raw), seed),
+    fleetState: (seed) => RedisState.open(r, 'fleet', (raw) => validFleet(raw), seed),
+    loginLockout: (opts) => new RedisLockout(r, opts),
     devicesState: (seed) => RedisState.open(r, 'mqtt-devices', (raw) => validDevices(raw), seed),
     shareAudit: async (audit) => { stops.push(await shareAudit(r, audit, instanceId, clog)); },
     joinAlerting: async (alerting) => {

@@ -8,14 +8,10 @@ import type { TelemetryReading } from '../../contracts/telemetry.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ClusterCoordinator } from './coordinator.js';
+import { Fence } from './fence.js';
 import type { RedisConns } from './redis.js';
 import { parseEntries, StreamBatcher, StreamTail, type StreamEntry } from './stream-tail.js';
 
-// KEYS: lease, cursor. ARGV: me, position. Only the lease holder moves the evaluation cursor.
-const SAVE_CURSOR = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
-return 1`;
 
 export interface RelayOptions {
   instanceId: string; maxLen: number;
@@ -36,12 +32,14 @@ export class ReadingRelay {
   private evaluated: string | undefined;
   private saved: string | undefined;
   private saver: NodeJS.Timeout | undefined;
+  private readonly fence: Fence;
 
   constructor(
-    private readonly r: RedisConns, private readonly bus: EventBus, private readonly lease: ClusterCoordinator,
+    private readonly r: RedisConns, private readonly bus: EventBus, lease: ClusterCoordinator,
     private readonly opts: RelayOptions, private readonly evaluate: (r: TelemetryReading) => void, private readonly log: Logger,
   ) {
     this.batcher = new StreamBatcher(r.cmd, this.key, opts.instanceId, opts.maxLen, log);
+    this.fence = new Fence(r, lease);
   }
 
   private get key(): string { return this.r.key('readings'); }
@@ -110,8 +108,8 @@ export class ReadingRelay {
     const pos = this.evaluated;
     if (!pos || pos === this.saved || !this.leading) return;
     try {
-      await this.r.cmd.eval(SAVE_CURSOR, { keys: [this.lease.leaseKey, this.cursorKey], arguments: [this.lease.instanceId, pos] });
-      this.saved = pos;
+      // Only the lease holder moves the evaluation cursor.
+      if (await this.fence.set(this.cursorKey, pos)) this.saved = pos;
     } catch (err) { this.log.warn({ err: (err as Error).message }, 'could not save the evaluation position'); }
   }
 }

@@ -149,7 +149,7 @@ export const ConfigSchema = Type.Object(
     ),
     cluster: Type.Object(
       {
-        redisUrl: Type.String({ default: '', description: 'Redis (redis://[user:password@]host:port) shared by several Gantry instances: users, sessions, tokens, device credentials and the audit log live there, one instance evaluates alerts (leader lease) and Socket.IO uses the Redis adapter. Empty: one stand-alone process with its state in files. Secret (may carry a password): never logged.' }),
+        redisUrl: Type.String({ default: '', description: 'Redis (redis://[user:password@]host:port) shared by several Gantry instances: users, sessions, tokens, device credentials, the fleet registry, failed-login counts and the audit log live there, one instance evaluates alerts (leader lease, fenced) and Socket.IO uses the Redis adapter. Empty: one stand-alone process with its state in files. Secret (may carry a password): never logged.' }),
         keyPrefix: Type.String({ default: 'gantry', pattern: '^[A-Za-z0-9_.-]+$', description: 'Prefix of every Redis key and channel of this deployment (several deployments may share one Redis).' }),
         instanceId: Type.String({ default: '', pattern: '^[A-Za-z0-9_.-]*$', description: 'Name of this instance in the cluster (leader lease, logs). Empty: host name and process id.' }),
         leaseMs: Type.Integer({ minimum: 1000, default: 8000, description: 'Leader lease: a standby takes over evaluation at most this long (plus renewMs) after the leader stops renewing.' }),
@@ -160,7 +160,7 @@ export const ConfigSchema = Type.Object(
     ),
     fleet: Type.Object(
       {
-        registryFile: Type.String({ default: '', description: 'JSON or YAML file of sites and scanners; admins edit it through the API. Empty: <dataDir>/fleet.json.' }),
+        registryFile: Type.String({ default: '', description: 'JSON or YAML file of sites and scanners; admins edit it through the API. Empty: <dataDir>/fleet.json. In a cluster (cluster.redisUrl) it only seeds an empty Redis, which holds the registry from then on.' }),
       },
       { default: {} },
     ),

@@ -1,40 +1,65 @@
 // Fleet registry: sites and scanners from a JSON/YAML file that admins edit through the API (written back
 // atomically). Telemetry from a scanner the registry does not know is still stored, and the scanner is
 // listed as unregistered, so a typo in a gateway's topic shows up instead of vanishing or silently
-// becoming fleet.
+// becoming fleet. In a cluster the document lives in Redis (seeded from this instance's file) so an edit
+// on one instance holds on all; every instance sees every reading (cluster/readings.ts), so each keeps its
+// own complete list of unregistered scanners.
 import { existsSync, readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { FleetFile, type FleetQuery, type Scanner, type ScannerUpdate, type Site, type UnregisteredScanner } from '../../contracts/index.js';
 import { HttpError } from '../auth/guard.js';
 import type { EventBus } from '../../lib/event-bus.js';
+import type { SharedState } from '../lib/shared-state.js';
 import { AtomicFile } from '../../lib/atomic-file.js';
 
 const MAX_UNREGISTERED = 10_000;
 
+/** Reads and checks a registry file (YAML or JSON by extension); undefined when there is none. */
+export function readFleetFile(path: string): FleetFile | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  return validFleet(/\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text), `fleet registry ${path}`);
+}
+
+export function validFleet(raw: unknown, where = 'fleet registry'): FleetFile {
+  const withDefaults = Value.Default(FleetFile, raw ?? {});
+  if (!Value.Check(FleetFile, withDefaults)) {
+    const e = Value.Errors(FleetFile, withDefaults).First();
+    throw new Error(`${where} is invalid at ${e?.path ?? '/'}: ${e?.message ?? ''}`);
+  }
+  for (const s of withDefaults.scanners) {
+    if (!withDefaults.sites.some((x) => x.id === s.site)) throw new Error(`${where}: scanner ${s.id} names unknown site ${s.site}`);
+  }
+  return withDefaults;
+}
+
+const empty = (): FleetFile => ({ sites: [], scanners: [] });
+
 export class FleetRegistry {
-  private data: FleetFile = { sites: [], scanners: [] };
+  private local: FleetFile;
   private readonly unknown = new Map<string, UnregisteredScanner>();
   private readonly file: AtomicFile;
   private readonly yaml: boolean;
   private off: (() => void) | undefined;
 
-  constructor(path: string) {
+  /** `shared`: the cluster's document (then the file is only the seed of an empty Redis). */
+  constructor(path: string, private readonly shared?: SharedState<FleetFile>) {
     this.file = new AtomicFile(path, 0o644);
     this.yaml = /\.ya?ml$/i.test(path);
-    if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      const raw: unknown = this.yaml ? parseYaml(text) : JSON.parse(text);
-      const withDefaults = Value.Default(FleetFile, raw ?? {});
-      if (!Value.Check(FleetFile, withDefaults)) {
-        const e = Value.Errors(FleetFile, withDefaults).First();
-        throw new Error(`fleet registry ${path} is invalid at ${e?.path ?? '/'}: ${e?.message ?? ''}`);
-      }
-      this.data = withDefaults;
-      for (const s of this.data.scanners) {
-        if (!this.site(s.site)) throw new Error(`fleet registry ${path}: scanner ${s.id} names unknown site ${s.site}`);
-      }
-    }
+    this.local = shared ? empty() : readFleetFile(path) ?? empty();
+  }
+
+  private get data(): FleetFile { return this.shared ? this.shared.current() ?? this.local : this.local; }
+
+  /** Applies a change to the newest document and stores it. `fn` may run again on fresh data (cluster). */
+  private async change<R>(fn: (d: FleetFile) => R): Promise<R> {
+    if (this.shared) return this.shared.update(empty, fn);
+    const draft = structuredClone(this.local);
+    const result = fn(draft);
+    this.local = draft;
+    await this.file.write(this.yaml ? stringifyYaml(draft) : `${JSON.stringify(draft, null, 2)}\n`);
+    return result;
   }
 
   start(bus: EventBus): void {
@@ -49,10 +74,6 @@ export class FleetRegistry {
 
   stop(): void { this.off?.(); }
 
-  private save(): Promise<void> {
-    return this.file.write(this.yaml ? stringifyYaml(this.data) : `${JSON.stringify(this.data, null, 2)}\n`);
-  }
-
   sites(): Site[] { return [...this.data.sites].sort((a, b) => a.id.localeCompare(b.id)); }
   site(id: string): Site | undefined { return this.data.sites.find((s) => s.id === id); }
   scanner(id: string): Scanner | undefined { return this.data.scanners.find((s) => s.id === id); }
@@ -63,31 +84,38 @@ export class FleetRegistry {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  /** Scanners heard from but not registered (another instance may have registered one since). */
   unregistered(): UnregisteredScanner[] {
+    for (const id of [...this.unknown.keys()]) if (this.scanner(id)) this.unknown.delete(id);
     return [...this.unknown.values()].sort((a, b) => a.scannerId.localeCompare(b.scannerId));
   }
 
   async putSite(site: Site): Promise<{ site: Site; created: boolean }> {
-    const i = this.data.sites.findIndex((s) => s.id === site.id);
-    if (i >= 0) this.data.sites[i] = site; else this.data.sites.push(site);
-    await this.save();
-    return { site, created: i < 0 };
+    const created = await this.change((d) => {
+      const i = d.sites.findIndex((s) => s.id === site.id);
+      if (i >= 0) d.sites[i] = site; else d.sites.push(site);
+      return i < 0;
+    });
+    return { site, created };
   }
 
   async deleteSite(id: string): Promise<void> {
-    if (!this.site(id)) throw new HttpError(404, `site ${id} does not exist`);
-    if (this.data.scanners.some((s) => s.site === id)) throw new HttpError(409, `site ${id} still has scanners`, 'site_in_use');
-    this.data.sites = this.data.sites.filter((s) => s.id !== id);
-    await this.save();
+    await this.change((d) => {
+      if (!d.sites.some((s) => s.id === id)) throw new HttpError(404, `site ${id} does not exist`);
+      if (d.scanners.some((s) => s.site === id)) throw new HttpError(409, `site ${id} still has scanners`, 'site_in_use');
+      d.sites = d.sites.filter((s) => s.id !== id);
+    });
   }
 
   async putScanner(scanner: Scanner): Promise<{ scanner: Scanner; created: boolean }> {
-    if (!this.site(scanner.site)) throw new HttpError(400, `site ${scanner.site} does not exist; create it first`, 'unknown_site');
-    const i = this.data.scanners.findIndex((s) => s.id === scanner.id);
-    if (i >= 0) this.data.scanners[i] = scanner; else this.data.scanners.push(scanner);
+    const created = await this.change((d) => {
+      if (!d.sites.some((s) => s.id === scanner.site)) throw new HttpError(400, `site ${scanner.site} does not exist; create it first`, 'unknown_site');
+      const i = d.scanners.findIndex((s) => s.id === scanner.id);
+      if (i >= 0) d.scanners[i] = scanner; else d.scanners.push(scanner);
+      return i < 0;
+    });
     this.unknown.delete(scanner.id);
-    await this.save();
-    return { scanner, created: i < 0 };
+    return { scanner, created };
   }
 
   async patchScanner(id: string, patch: ScannerUpdate): Promise<Scanner> {
@@ -97,8 +125,9 @@ export class FleetRegistry {
   }
 
   async deleteScanner(id: string): Promise<void> {
-    if (!this.scanner(id)) throw new HttpError(404, `scanner ${id} does not exist`);
-    this.data.scanners = this.data.scanners.filter((s) => s.id !== id);
-    await this.save();
+    await this.change((d) => {
+      if (!d.scanners.some((s) => s.id === id)) throw new HttpError(404, `scanner ${id} does not exist`);
+      d.scanners = d.scanners.filter((s) => s.id !== id);
+    });
   }
 }

@@ -5,40 +5,20 @@
 // it had accepted) every acknowledged reading is stored exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import mqtt from 'mqtt';
 import { io as ioClient } from 'socket.io-client';
 import type { Alert } from '../../contracts/alerts.js';
-import { startPrivateInfluxd, type PrivateInfluxd } from '../../server/services/private-influxd.js';
-import { startPrivateMosquitto, type PrivateMosquitto } from '../../server/services/private-mosquitto.js';
-import { startPrivateRedis, type PrivateRedis } from '../../server/services/private-redis.js';
 import { InfluxStore } from '../../server/storage/influx.js';
-import { eventually, tempDir } from '../support/platform.js';
-import { login, publishLoad, startInstance, storedTs, type Instance, type Shared } from '../../scripts/bench/cluster-instances.js';
+import { eventually } from '../support/platform.js';
+import { publishHot, startClusterServices, type ClusterServices } from '../support/cluster.js';
+import { login, publishLoad, startInstance, storedTs } from '../../scripts/bench/cluster-instances.js';
 
-let influxd: PrivateInfluxd;
-let mosq: PrivateMosquitto;
-let redis: PrivateRedis;
-const instances: Instance[] = [];
-
-before(async () => {
-  [influxd, mosq, redis] = await Promise.all([
-    startPrivateInfluxd({ dataDir: tempDir('ha-influx') }), startPrivateMosquitto({ dir: tempDir('ha-mosq') }), startPrivateRedis({ dir: tempDir('ha-redis') }),
-  ]);
-});
-after(async () => {
-  for (const i of instances) await i.kill('SIGTERM');
-  await Promise.all([mosq?.stop(), redis?.stop(), influxd?.stop()]);
-});
-
-const leaderOf = async (): Promise<string> => {
-  const { createClient } = await import('redis');
-  const c = createClient({ url: redis.url });
-  await c.connect();
-  try { return (await c.get('gantry:leader')) ?? ''; } finally { c.destroy(); }
-};
+let cs: ClusterServices;
+before(async () => { cs = await startClusterServices('ha'); });
+after(async () => { await cs?.stop(); });
 
 test('two instances, leader SIGKILLed under load: nothing lost or doubled, alert once, state shared', { timeout: 120_000 }, async () => {
-  const shared: Shared = { mqttUrl: mosq.url, redisUrl: redis.url, influxUrl: influxd.url };
+  const { shared, instances, mosq, influxd } = cs;
+  const leaderOf = () => cs.leader();
   const a = await startInstance('a', shared);
   instances.push(a);
   await eventually('a leads', leaderOf, (l) => l === 'a');
@@ -64,12 +44,7 @@ test('two instances, leader SIGKILLed under load: nothing lost or doubled, alert
   assert.ok(failoverMs <= 15_000, `failover took ${failoverMs} ms`);
 
   // A limit crossing published after the kill is raised once by the new leader and seen on b's socket.
-  const hot = await mqtt.connectAsync(mosq.url, { clientId: `hot-${process.pid}` });
-  for (let i = 0; i < 15; i++) {
-    await hot.publishAsync('gantry/v1/ha/ct/hot-1/telemetry', JSON.stringify({ samples: [{ ts: Date.now(), metrics: { tube_temp_c: 90 } }] }), { qos: 1 });
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await hot.endAsync();
+  await publishHot(mosq.url, 'hot-1', 15);
   await eventually('alert at the socket', async () => firings.length, (n) => n >= 1, 15_000);
   const alertId = (firings[0] as Alert).id;
 
@@ -90,12 +65,7 @@ test('two instances, leader SIGKILLed under load: nothing lost or doubled, alert
   const onStandby: Alert[] = [];
   sockA.on('alert', (x: Alert) => { if (x.scannerId === 'hot-2' && x.ruleId.startsWith('catalog.') && x.state === 'firing') onStandby.push(x); });
   await new Promise<void>((res, rej) => { sockA.once('connect', () => res()); sockA.once('connect_error', rej); });
-  const hot2 = await mqtt.connectAsync(mosq.url, { clientId: `hot2-${process.pid}` });
-  for (let i = 0; i < 10; i++) {
-    await hot2.publishAsync('gantry/v1/ha/ct/hot-2/telemetry', JSON.stringify({ samples: [{ ts: Date.now(), metrics: { tube_temp_c: 90 } }] }), { qos: 1 });
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await hot2.endAsync();
+  await publishHot(mosq.url, 'hot-2', 10);
   await eventually('alert at the standby socket', async () => onStandby.length, (n) => n >= 1, 15_000);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(onStandby.length, 1);

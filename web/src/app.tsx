@@ -5,7 +5,7 @@ import type { Me } from '../../contracts/auth.js';
 import { fetchMe, logout } from './data/auth.js';
 import { subscribeAlerts } from './data/alerts.js';
 import { onUnauthorized } from './data/http.js';
-import { subscribeConnection } from './data/socket.js';
+import { subscribeConnection, type ConnectionState } from './data/socket.js';
 import { navFor } from './lib/nav.js';
 import { AlertList } from './components/alert-list.js';
 import { AlertsPage } from './pages/alerts-page.js';
@@ -16,6 +16,8 @@ import { ChangePasswordPage } from './pages/change-password-page.js';
 import { PacsPage } from './pages/pacs-page.js';
 import { ScannerPage } from './pages/scanner-page.js';
 import { WEB_ROUTES } from '../../contracts/web-routes.js';
+
+const CONNECTION_LABEL: Record<ConnectionState, string> = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' };
 
 type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; message: string } | { state: 'signed-in'; me: Me };
 
@@ -36,9 +38,9 @@ export function App() {
 
 function SignedIn({ me }: { me: Me }) {
   const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [connected, setConnected] = useState(false);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
   useEffect(() => subscribeAlerts(setAlerts), []);
-  useEffect(() => subscribeConnection(setConnected), []);
+  useEffect(() => subscribeConnection(setConnection), []);
   const open = alerts.filter((a) => a.state !== 'resolved');
   const nav = navFor(me.role);
   const can = (path: string) => nav.some((n) => n.path === path);
@@ -50,7 +52,7 @@ function SignedIn({ me }: { me: Me }) {
         <nav aria-label="Main">
           {nav.map((n) => <NavLink key={n.path} to={n.path} end={n.path === '/'}>{n.label}</NavLink>)}
         </nav>
-        <span className={`conn ${connected ? 'on' : 'off'}`} data-testid="connection">{connected ? 'live' : 'disconnected'}</span>
+        <span className={`conn ${connection === 'live' ? 'on' : 'off'}`} data-testid="connection" role="status">{CONNECTION_LABEL[connection]}</span>
         <span className="alert-count" data-testid="open-alert-count">{open.length} open alert{open.length === 1 ? '' : 's'}</span>
         <span className="user" data-testid="user">{me.username} ({me.role})
           <button type="button" className="secondary" onClick={() => { void logout().finally(() => window.location.assign('/')); }}>Sign out</button>

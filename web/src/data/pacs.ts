@@ -4,7 +4,7 @@
 import type { PacsDerived } from '../../../contracts/pacs.js';
 import type { PacsHistory } from '../../../contracts/pacs-api.js';
 import { api, ApiError } from './http.js';
-import { getSocket } from './socket.js';
+import { getSocket, onReconnect } from './socket.js';
 
 export interface PacsState {
   latest: ReadonlyMap<string, PacsDerived>;
@@ -29,8 +29,11 @@ export function subscribePacs(cb: (s: PacsState) => void): () => void {
   const s = getSocket();
   const onDerived = (d: PacsDerived) => { apply(d); emit(); };
   s.on('pacs:derived', onDerived);
-  fetchPacs().then((all) => { for (const d of all) apply(d); emit(); }, () => emit());
-  return () => { s.off('pacs:derived', onDerived); };
+  const load = () => { fetchPacs().then((all) => { for (const d of all) apply(d); emit(); }, () => emit()); };
+  load();
+  // Signals derived while the page was reconnecting came as events it missed.
+  const offReconnect = onReconnect(load);
+  return () => { s.off('pacs:derived', onDerived); offReconnect(); };
 }
 
 export type PacsHistorySection = 'latency' | 'failures' | 'storage' | 'association';

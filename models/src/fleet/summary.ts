@@ -38,7 +38,7 @@ export function poissonCi95(k: number): [number, number] {
   return [Math.max(0, lower), upper];
 }
 
-export function summarizeFleet(reports: FleetReport[]): FleetSummary {
+export function summarizeFleet(reports: ReadonlyArray<Omit<FleetReport, 'alerts'>>): FleetSummary {
   const kinds = [...new Set(reports.flatMap((r) => r.kinds.map((k) => k.kind)))].map((kind): KindSummary => {
     const mine = reports.flatMap((r) => r.kinds.filter((k) => k.kind === kind));
     const leads = mine.flatMap((k) => k.leadsMs).map((ms) => ms / 3_600_000);

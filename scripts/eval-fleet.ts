@@ -50,11 +50,13 @@ const gates: GateOptions = {
 };
 // The live forecaster's settings (config defaults), except the cadence.
 const m = loadConfig({}).models;
+gates.forecastLoadFollowing = m.forecastLoadFollowing;
 const signalOptions: SignalOptions = {
   detector,
   forecaster: {
     forecastEveryMs: num('forecast-every-s') * 1000, forecastSamples: m.forecastSamples, trendWindowMs: m.trendWindowHours * 3_600_000,
-    fineWindowMs: m.fineTrendMinutes * 60_000, maxExtrapolation: m.maxExtrapolation, minTrendMs: m.minTrendMinutes * 60_000, horizonMs: m.horizonDays * 86_400_000,
+    // Every metric is forecast here; gates.forecastLoadFollowing drops what the worker would not forecast.
+    fineWindowMs: m.fineTrendMinutes * 60_000, loadFollowing: true, maxExtrapolation: m.maxExtrapolation, minTrendMs: m.minTrendMinutes * 60_000, horizonMs: m.horizonDays * 86_400_000,
   },
 };
 
@@ -66,7 +68,9 @@ const started = performance.now();
 const signals: FleetSignals[] = [];
 for (const seed of seeds) {
   const options = { scanners: num('scanners'), days: num('days'), intervalMs, seed, faultAfterDays: 2, instancesPerKind: num('instances') };
-  const key = createHash('sha256').update(JSON.stringify({ options, signalOptions, v: 1 })).digest('hex').slice(0, 12);
+  // loadFollowing is always on here (see above), so it is left out of the cache key.
+  const { loadFollowing: _all, ...forecaster } = signalOptions.forecaster;
+  const key = createHash('sha256').update(JSON.stringify({ options, signalOptions: { detector, forecaster }, v: 1 })).digest('hex').slice(0, 12);
   const cached = a['signals-dir'] ? join(a['signals-dir'], `seed-${seed}-${key}.json`) : undefined;
   let sig: FleetSignals;
   if (cached && existsSync(cached)) sig = JSON.parse(readFileSync(cached, 'utf8')) as FleetSignals;

@@ -21,27 +21,28 @@ export function printSummary(s: FleetSummary, seeds: string, label: string, comp
   console.log(`summary: ${fa}; detected ${s.kinds.reduce((x, k) => x + k.detected, 0)}/${s.kinds.reduce((x, k) => x + k.faults, 0)} faults; seeds ${seeds}`);
 }
 
-interface Grid { n?: number[]; m?: number[]; persistH?: number[]; horizonDays?: number[] }
+interface Grid { n?: number[]; m?: number[]; persistH?: number[]; horizonDays?: number[]; loadFollowing?: boolean[] }
+type Point = { n: number; m: number; persistH: number; horizonDays: number; loadFollowing: boolean };
 
 /** Every combination of the grid's values over the base gates. */
 export function gridOf(json: string, base: GateOptions): Array<{ label: string; gates: GateOptions }> {
   const g = JSON.parse(json) as Grid;
-  const out: Array<{ label: string; gates: GateOptions }> = [];
-  for (const n of g.n ?? [base.anomaly.n]) {
-    for (const m of g.m ?? [base.anomaly.m]) {
-      for (const persistH of g.persistH ?? [base.forecast.persistMs / 3_600_000]) {
-        for (const horizonDays of g.horizonDays ?? [base.forecast.horizonMs / 86_400_000]) {
-          out.push({
-            label: `n=${n} m=${m} persist=${persistH}h horizon=${horizonDays}d`,
-            gates: {
-              ...base,
-              anomaly: { ...base.anomaly, n, m },
-              forecast: { horizonMs: horizonDays * 86_400_000, persistMs: persistH * 3_600_000, recoverHorizonMs: horizonDays * 1.2 * 86_400_000 },
-            },
-          });
-        }
-      }
-    }
-  }
-  return out;
+  const axes: { [K in keyof Point]: Point[K][] } = {
+    n: g.n ?? [base.anomaly.n],
+    m: g.m ?? [base.anomaly.m],
+    persistH: g.persistH ?? [base.forecast.persistMs / 3_600_000],
+    horizonDays: g.horizonDays ?? [base.forecast.horizonMs / 86_400_000],
+    loadFollowing: g.loadFollowing ?? [base.forecastLoadFollowing !== false],
+  };
+  let points: Partial<Point>[] = [{}];
+  for (const [key, values] of Object.entries(axes)) points = points.flatMap((p) => (values as unknown[]).map((v) => ({ ...p, [key]: v })));
+  return (points as Point[]).map((p) => ({
+    label: `n=${p.n} m=${p.m} persist=${p.persistH}h horizon=${p.horizonDays}d loadFollowing=${p.loadFollowing}`,
+    gates: {
+      ...base,
+      forecastLoadFollowing: p.loadFollowing,
+      anomaly: { ...base.anomaly, n: p.n, m: p.m },
+      forecast: { horizonMs: p.horizonDays * 86_400_000, persistMs: p.persistH * 3_600_000, recoverHorizonMs: p.horizonDays * 1.2 * 86_400_000 },
+    },
+  }));
 }

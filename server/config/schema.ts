@@ -251,6 +251,7 @@ export const ConfigSchema = Type.Object(
         batchMs: Type.Integer({ minimum: 10, default: 200, description: 'Readings are sent to the scoring worker in batches this often.' }),
         forecastEveryMs: Type.Integer({ minimum: 1000, default: 10000, description: 'How often time-to-threshold forecasts are recomputed per scanner.' }),
         forecastSamples: Type.Integer({ minimum: 30, default: 720, description: 'Samples per metric in each of the two forecast buffers: the fine one keeps at most one per forecastEveryMs / 10 over at most fineTrendMinutes (for fast faults), the coarse one spans trendWindowHours (for slow leaks and drift).' }),
+        forecastLoadFollowing: Type.Boolean({ default: true, description: 'Also forecast metrics the catalog marks followsLoad (power, tube current, anode heat, coil temperatures). Their critical limits are overloads an exam reaches in minutes (threshold rules catch those); a trend fit on them mostly sees the exam cycle.' }),
         fineTrendMinutes: Type.Number({ exclusiveMinimum: 0, default: 120, description: 'Longest span of the fine forecast buffer, whatever the sampling interval (720 samples are 2 h at 10 s but a day at 120 s).' }),
         trendWindowHours: Type.Number({ exclusiveMinimum: 0, default: 48, description: 'Span of the coarse forecast buffer: the slow trends a forecast may see.' }),
         minTrendMinutes: Type.Number({ minimum: 0, default: 5, description: 'No forecast from less than this span of data (the ramp at the start of an exam is not a trend).' }),

@@ -33,7 +33,7 @@ test('a leak is detected before the helium crosses its limit; the healthy scanne
   await initBackend();
   const report = evaluateFleet(scenario(), {
     detector: { warmup: 200, refitEvery: 0, maxSteps: 100 },
-    forecaster: { forecastEveryMs: STEP, forecastSamples: 144, trendWindowMs: DAY, fineWindowMs: 2 * 3_600_000, maxExtrapolation: 4, minTrendMs: 0, horizonMs: 30 * DAY },
+    forecaster: { forecastEveryMs: STEP, forecastSamples: 144, trendWindowMs: DAY, fineWindowMs: 2 * 3_600_000, maxExtrapolation: 4, minTrendMs: 0, horizonMs: 30 * DAY, loadFollowing: true },
     anomaly: { n: 2, m: 300, recoverN: 0 },
     forecast: { horizonMs: 7 * DAY, persistMs: 2 * 3_600_000, recoverHorizonMs: 8.4 * DAY },
     ignoreFirstMs: DAY,

@@ -56,7 +56,7 @@ test('the engine opens the alerts eval:fleet counts, at the same samples, from t
   const scenario = new SimulatorScenarioSource().build({ scanners: 4, days: 4, intervalMs: 300_000, seed: 2, faultAfterDays: 1 });
   const signals = collectSignals(scenario, {
     detector: {},
-    forecaster: { forecastEveryMs: 600_000, forecastSamples: 720, trendWindowMs: 48 * 3_600_000, fineWindowMs: 2 * 3_600_000, maxExtrapolation: 4, minTrendMs: 300_000, horizonMs: 30 * 86_400_000 },
+    forecaster: { forecastEveryMs: 600_000, forecastSamples: 720, trendWindowMs: 48 * 3_600_000, fineWindowMs: 2 * 3_600_000, maxExtrapolation: 4, minTrendMs: 300_000, horizonMs: 30 * 86_400_000, loadFollowing: true },
   });
   const gates = shippedGates();
   const expected = scoreFleet(signals, { anomaly: gates.anomaly, forecast: gates.forecast, ignoreFirstMs: 0 }).alerts

@@ -13,6 +13,11 @@ export interface GateOptions {
   forecast: ForecastGateConfig;
   /** Alarms in the first day are commissioning noise of untrained detectors and are not counted. */
   ignoreFirstMs: number;
+  /**
+   * False: forecasts of load-following metrics are dropped, as the scoring worker does with
+   * models.forecastLoadFollowing off (signals record every forecast, so both settings compare on one run).
+   */
+  forecastLoadFollowing?: boolean;
 }
 
 export type FleetEvalOptions = SignalOptions & GateOptions;
@@ -52,7 +57,8 @@ function median(xs: number[]): number | null {
 }
 
 /** The alerts one scanner's gates open, as the alert engine would open them from the same signals. */
-export function gateScanner(sig: ScannerSignals, g: Pick<GateOptions, 'anomaly' | 'forecast'>): OpenedAlert[] {
+export function gateScanner(sig: ScannerSignals, g: Pick<GateOptions, 'anomaly' | 'forecast' | 'forecastLoadFollowing'>): OpenedAlert[] {
+  const skip = new Set(g.forecastLoadFollowing === false ? sig.loadFollowing : []);
   const anomaly = new AnomalyGate(g.anomaly);
   const forecasts = new Map<string, ForecastGate>();
   const out: OpenedAlert[] = [];
@@ -64,6 +70,7 @@ export function gateScanner(sig: ScannerSignals, g: Pick<GateOptions, 'anomaly' 
     if (anomaly.update(det !== undefined).opened) out.push({ scannerId: sig.scannerId, ts, source: 'anomaly', cause: det?.cause ?? 'model' });
     for (; sig.forecasts[f]?.i === i; f++) {
       const fc = sig.forecasts[f]!;
+      if (skip.has(fc.metric)) continue;
       let gate = forecasts.get(fc.metric);
       if (!gate) { gate = new ForecastGate(g.forecast); forecasts.set(fc.metric, gate); }
       const step = gate.update({ etaMs: fc.etaMs, ts, ...(fc.highMs !== undefined ? { highMs: fc.highMs } : {}) });

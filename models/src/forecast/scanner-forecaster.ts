@@ -17,6 +17,11 @@ export interface ForecastSettings {
   maxExtrapolation: number;
   minTrendMs: number;
   horizonMs: number;
+  /**
+   * Forecast metrics that follow exam load (power, tube current, anode heat)? Their critical limits are
+   * overloads an exam reaches in minutes, which threshold rules catch; a trend fit sees the exam cycle.
+   */
+  loadFollowing: boolean;
 }
 
 /** The critical limits of a modality's metrics that are worth a forecast (flags are not trends). */
@@ -44,9 +49,12 @@ export class ScannerForecaster {
   private readonly predicted = new Set<ForecastLimit>();
   private last = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly limits: readonly ForecastLimit[], private readonly settings: ForecastSettings) {
+  private readonly limits: readonly ForecastLimit[];
+
+  constructor(limits: readonly ForecastLimit[], private readonly settings: ForecastSettings) {
     const policy = trendPolicy(settings);
-    for (const l of limits) if (!this.trends.has(l.metric)) this.trends.set(l.metric, new TrendBuffers({ ...policy, fine: !l.followsLoad }));
+    this.limits = settings.loadFollowing ? limits : limits.filter((l) => !l.followsLoad);
+    for (const l of this.limits) if (!this.trends.has(l.metric)) this.trends.set(l.metric, new TrendBuffers({ ...policy, fine: !l.followsLoad }));
   }
 
   /** Adds a reading; every `forecastEveryMs` returns the forecasts that changed state or value. */

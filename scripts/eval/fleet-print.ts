@@ -13,9 +13,10 @@ export function printSummary(s: FleetSummary, seeds: string, label: string, comp
     console.log(`${label}: ${fa}; ${kinds}; causes ${s.byCause.map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
     return;
   }
-  console.log(`${'fault'.padEnd(20)} ${'detected'.padStart(9)} ${'rate'.padStart(6)} ${'median lead'.padStart(12)} ${'p10 lead'.padStart(10)}`);
+  console.log(`${'fault'.padEnd(20)} ${'detected'.padStart(9)} ${'rate'.padStart(6)} ${'median lead'.padStart(12)} ${'p10 lead'.padStart(10)}  first alert by`);
   for (const k of s.kinds) {
-    console.log(`${k.kind.padEnd(20)} ${`${k.detected}/${k.faults}`.padStart(9)} ${pct(k.detected, k.faults).padStart(6)} ${h(k.medianLeadH).padStart(12)} ${h(k.p10LeadH).padStart(10)}`);
+    const by = `anomaly ${k.byAnomaly}, forecast ${k.byForecast}`;
+    console.log(`${k.kind.padEnd(20)} ${`${k.detected}/${k.faults}`.padStart(9)} ${pct(k.detected, k.faults).padStart(6)} ${h(k.medianLeadH).padStart(12)} ${h(k.p10LeadH).padStart(10)}  ${by}`);
   }
   console.log(`false alarms by cause (per healthy scanner-day): ${s.byCause.map(([c, n]) => `${c} ${n} (${perDay(n)})`).join(', ') || 'none'}`);
   console.log(`summary: ${fa}; detected ${s.kinds.reduce((x, k) => x + k.detected, 0)}/${s.kinds.reduce((x, k) => x + k.faults, 0)} faults; seeds ${seeds}`);

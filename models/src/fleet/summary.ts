@@ -9,6 +9,9 @@ export interface KindSummary {
   detected: number;
   medianLeadH: number | null;
   p10LeadH: number | null;
+  /** Detected faults whose first alert came from the anomaly gate / a forecast. */
+  byAnomaly: number;
+  byForecast: number;
 }
 
 export interface FleetSummary {
@@ -48,6 +51,8 @@ export function summarizeFleet(reports: ReadonlyArray<Omit<FleetReport, 'alerts'
       detected: mine.reduce((s, k) => s + k.detected, 0),
       medianLeadH: percentile(leads, 0.5),
       p10LeadH: percentile(leads, 0.1),
+      byAnomaly: mine.reduce((s, k) => s + k.byAnomaly, 0),
+      byForecast: mine.reduce((s, k) => s + k.byForecast, 0),
     };
   });
   const falseAlarms = reports.reduce((s, r) => s + r.falseAlarms, 0);

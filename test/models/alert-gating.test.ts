@@ -31,7 +31,7 @@ function opened(gate: AnomalyGate, flags: boolean[]): number {
 
 test('a developing fault: the reported score rests after one detection, so the old gates never open; the shipped gate on raw scores opens once', async () => {
   await initBackend();
-  const fault = detect((k) => 0.3 * Math.sqrt(k));
+  const fault = detect((k) => 0.6 * Math.sqrt(k));
   assert.equal(fault.reported.filter(Boolean).length, 1, 'one event, one reported detection (the rest swallows the others)');
   assert.ok(fault.raw.filter(Boolean).length >= 30, 'the raw score stays anomalous while the fault develops');
   // eval:fleet's old gate: an anomalous sample alerts when 2 % of the last 100 samples were anomalous

@@ -46,7 +46,7 @@ test('engine: a developing fault raises exactly one anomaly alert; a one-sample 
     }
     det.dispose();
   };
-  run('par-fault', (k) => 0.3 * Math.sqrt(k));
+  run('par-fault', (k) => 0.6 * Math.sqrt(k));
   run('par-blip', (k) => (k === 0 ? 10 : 0));
   assert.equal(fired.filter((f) => f.id === 'scanner-anomaly:par-fault').length, 1);
   assert.equal(fired.filter((f) => f.id === 'scanner-anomaly:par-blip').length, 0);

@@ -63,7 +63,7 @@ const signalOptions: SignalOptions = {
 const backend = await initBackend();
 const source = new SimulatorScenarioSource();
 console.log(`backend ${backend}; ${a.scanners} scanners x ${a.days} days at ${a['interval-s']} s, seeds ${a.seeds}, ${a.instances} fault(s) per kind per run`);
-console.log(`gates from ${a.rules} (${shipped.anomalyRule}, ${shipped.forecastRule}): anomaly ${gates.anomaly.n} detections in the last ${gates.anomaly.m} scores; forecast band within ${gates.forecast.horizonMs / 86_400_000} days for ${gates.forecast.persistMs / 3_600_000} h`);
+console.log(`gates from ${a.rules} (${shipped.anomalyRule}, ${shipped.forecastRule}): anomaly ${gates.anomaly.n} of the last ${gates.anomaly.m} raw scores at the level; forecast band within ${gates.forecast.horizonMs / 86_400_000} days for ${gates.forecast.persistMs / 3_600_000} h; load-following metrics ${gates.forecastLoadFollowing ? '' : 'not '}forecast`);
 const started = performance.now();
 const signals: FleetSignals[] = [];
 for (const seed of seeds) {

@@ -53,6 +53,7 @@ const m = loadConfig({}).models;
 gates.forecastLoadFollowing = m.forecastLoadFollowing;
 const signalOptions: SignalOptions = {
   detector,
+  scoreEveryMs: m.scoreEverySeconds * 1000,
   forecaster: {
     forecastEveryMs: num('forecast-every-s') * 1000, forecastSamples: m.forecastSamples, trendWindowMs: m.trendWindowHours * 3_600_000,
     // Every metric is forecast here; gates.forecastLoadFollowing drops what the worker would not forecast.
@@ -70,7 +71,9 @@ for (const seed of seeds) {
   const options = { scanners: num('scanners'), days: num('days'), intervalMs, seed, faultAfterDays: 2, instancesPerKind: num('instances') };
   // loadFollowing is always on here (see above), so it is left out of the cache key.
   const { loadFollowing: _all, ...forecaster } = signalOptions.forecaster;
-  const key = createHash('sha256').update(JSON.stringify({ options, signalOptions: { detector, forecaster }, v: 1 })).digest('hex').slice(0, 12);
+  // Scoring every sample and scoring at a cadence no faster than the samples give the same signals.
+  const decimated = (signalOptions.scoreEveryMs ?? 0) > intervalMs ? { scoreEveryMs: signalOptions.scoreEveryMs } : {};
+  const key = createHash('sha256').update(JSON.stringify({ options, signalOptions: { detector, forecaster, ...decimated }, v: 1 })).digest('hex').slice(0, 12);
   const cached = a['signals-dir'] ? join(a['signals-dir'], `seed-${seed}-${key}.json`) : undefined;
   let sig: FleetSignals;
   if (cached && existsSync(cached)) sig = JSON.parse(readFileSync(cached, 'utf8')) as FleetSignals;

@@ -9,6 +9,8 @@ export interface ScoringSettings extends ForecastSettings {
   backend: ModelBackendSetting;
   artifactsDir: string;
   anomalyArtifact: string;
+  /** Score at most one reading per this many ms of sample time per scanner (0: every reading). */
+  scoreEveryMs: number;
 }
 
 export type ToWorker = { type: 'readings'; readings: TelemetryReading[] };

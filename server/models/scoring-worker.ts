@@ -10,6 +10,7 @@ import { StreamingAnomalyDetector } from '../../models/src/anomaly/streaming-det
 import { detectorSettingsFor } from '../../models/src/anomaly/catalog-settings.js';
 import { loadDetector } from '../../models/src/model-store.js';
 import { ScannerForecaster, forecastLimits } from '../../models/src/forecast/scanner-forecaster.js';
+import { Cadence } from '../../models/src/anomaly/cadence.js';
 import type { FromWorker, ScoringSettings, ToWorker } from './protocol.js';
 
 const settings = workerData as ScoringSettings;
@@ -20,6 +21,7 @@ interface ScannerState {
   detector: StreamingAnomalyDetector;
   features: string[];
   forecaster: ScannerForecaster;
+  cadence: Cadence;
 }
 
 const scanners = new Map<string, ScannerState>();
@@ -47,7 +49,7 @@ async function stateFor(r: TelemetryReading): Promise<ScannerState> {
   let s = scanners.get(r.scannerId);
   if (!s) {
     const { detector, features } = await detectorFor(r);
-    s = { detector, features, forecaster: new ScannerForecaster(forecastLimits(metricsFor(r.modality)), settings) };
+    s = { detector, features, forecaster: new ScannerForecaster(forecastLimits(metricsFor(r.modality)), settings), cadence: new Cadence(settings.scoreEveryMs) };
     scanners.set(r.scannerId, s);
   }
   return s;
@@ -59,8 +61,10 @@ async function score(readings: TelemetryReading[]): Promise<FromWorker> {
   const predictions: Prediction[] = [];
   for (const r of readings) {
     const s = await stateFor(r);
-    const res = s.detector.update(s.features.map((f) => r.metrics[f] ?? Number.NaN), r.ts);
-    scores.push({ scannerId: r.scannerId, site: r.site, modality: r.modality, score: res.score, rawScore: res.rawScore, threshold: s.detector.config.threshold, anomalyRate: res.anomalyRate, ts: r.ts });
+    if (s.cadence.due(r.ts)) {
+      const res = s.detector.update(s.features.map((f) => r.metrics[f] ?? Number.NaN), r.ts);
+      scores.push({ scannerId: r.scannerId, site: r.site, modality: r.modality, score: res.score, rawScore: res.rawScore, threshold: s.detector.config.threshold, anomalyRate: res.anomalyRate, ts: r.ts });
+    }
     for (const f of s.forecaster.push(r.ts, r.metrics)) {
       const base = { scannerId: r.scannerId, site: r.site, modality: r.modality, metric: f.metric, ts: r.ts, etaMs: f.etaMs };
       predictions.push(f.etaMs === null ? base : { ...base, low: f.lowMs, high: f.highMs });

@@ -77,11 +77,12 @@ function modalityOf(scannerId: string): 'mri' | 'ct' {
 function replay(sig: ScannerSignals, modality: 'mri' | 'ct'): void {
   const anomalous = new Set(sig.anomalous.map((a) => a.i));
   const reported = new Set(sig.detections);
+  const unscored = new Set(sig.unscored ?? []);
   let f = 0;
   for (let i = 0; i < sig.ts.length; i++) {
     sampleTs = sig.ts[i]!;
     const base = { scannerId: sig.scannerId, site: 'central', modality, ts: sampleTs };
-    p.bus.emit('anomaly', { ...base, score: reported.has(i) ? 1 : 0, rawScore: anomalous.has(i) ? 1 : 0, threshold: 0.5 });
+    if (!unscored.has(i)) p.bus.emit('anomaly', { ...base, score: reported.has(i) ? 1 : 0, rawScore: anomalous.has(i) ? 1 : 0, threshold: 0.5 });
     for (; sig.forecasts[f]?.i === i; f++) {
       const fc = sig.forecasts[f]!;
       p.bus.emit('prediction', { ...base, metric: fc.metric, etaMs: fc.etaMs, ...(fc.highMs !== undefined ? { high: fc.highMs } : {}) });

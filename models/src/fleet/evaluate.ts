@@ -64,10 +64,14 @@ export function gateScanner(sig: ScannerSignals, g: Pick<GateOptions, 'anomaly' 
   const out: OpenedAlert[] = [];
   let d = 0;
   let f = 0;
+  let u = 0;
   for (let i = 0; i < sig.ts.length; i++) {
     const ts = sig.ts[i]!;
-    const det = sig.anomalous[d]?.i === i ? sig.anomalous[d++] : undefined;
-    if (anomaly.update(det !== undefined).opened) out.push({ scannerId: sig.scannerId, ts, source: 'anomaly', cause: det?.cause ?? 'model' });
+    if (sig.unscored?.[u] === i) u++;
+    else {
+      const det = sig.anomalous[d]?.i === i ? sig.anomalous[d++] : undefined;
+      if (anomaly.update(det !== undefined).opened) out.push({ scannerId: sig.scannerId, ts, source: 'anomaly', cause: det?.cause ?? 'model' });
+    }
     for (; sig.forecasts[f]?.i === i; f++) {
       const fc = sig.forecasts[f]!;
       if (skip.has(fc.metric)) continue;

@@ -32,6 +32,7 @@ export const RuleOverride = Type.Object({
   recover: Type.Optional(Type.Number()),
   for: Type.Optional(Duration),
   horizon: Type.Optional(Duration),
+  persist: Type.Optional(Duration),
   n: Type.Optional(Type.Integer({ minimum: 1 })),
   m: Type.Optional(Type.Integer({ minimum: 1 })),
   intervals: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -73,14 +74,16 @@ export const NoDataRule = Type.Object({
 }, strict);
 export const AnomalyRule = Type.Object({
   ...common, kind: Type.Literal('anomaly'),
-  n: Type.Integer({ minimum: 1 }),
-  m: Type.Integer({ minimum: 1 }),
+  n: Type.Integer({ minimum: 1, description: 'detections (scores at or above the level) needed among the last m scores' }),
+  m: Type.Integer({ minimum: 1, description: 'scores looked back over; must exceed (n - 1) x (the detector rest + 1), as the detector rests after each detection' }),
   threshold: Type.Optional(Type.Number({ description: 'score level; default: the calibrated level sent with each score' })),
   recoverN: Type.Optional(Type.Integer({ minimum: 0, description: 'resolve when at most this many of the last m are anomalous (default 0)' })),
 }, strict);
 export const PredictiveRule = Type.Object({
-  ...common, kind: Type.Literal('predictive'), metric: Type.String(),
+  ...common, kind: Type.Literal('predictive'),
+  metric: Type.Optional(Type.String({ description: 'the forecast metric; absent: every forecast metric, each its own alert' })),
   horizon: Duration,
+  persist: Type.Optional(Duration),
   recoverHorizon: Type.Optional(Duration),
 }, strict);
 export const PacsRule = Type.Object({ ...common, kind: Type.Literal('pacs'), signal: Type.String(), ...levels }, strict);

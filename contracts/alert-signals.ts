@@ -11,7 +11,8 @@ export const AnomalyScore = Type.Object({
   score: Type.Number(),
   threshold: Type.Number({ description: 'the calibrated level above which a score counts as anomalous' }),
   ts: Type.Number({ description: 'epoch ms of the scored window' }),
-  anomalyRate: Type.Optional(Type.Number({ description: 'share of anomalous samples over the recent window' })),
+  rawScore: Type.Optional(Type.Number({ description: 'the score before the detector\'s rest after a detection (score reports an event once); anomaly rules count samples whose raw score reaches the level, default: score' })),
+  anomalyRate: Type.Optional(Type.Number({ description: 'share of the recent window whose raw score reached the level' })),
 });
 export type AnomalyScore = Static<typeof AnomalyScore>;
 

@@ -136,7 +136,7 @@ export async function startPlatform(config: Readonly<Config>, log: Logger): Prom
       const m = config.models;
       const scoring = new LiveScoring({
         bus, sink: spool, registry, log: log.child({ module: 'models' }), batchMs: m.batchMs,
-        settings: { backend: m.backend, artifactsDir: m.artifactsDir, anomalyArtifact: m.anomalyArtifact, forecastEveryMs: m.forecastEveryMs, forecastSamples: m.forecastSamples, trendWindowMs: m.trendWindowHours * 3_600_000, maxExtrapolation: m.maxExtrapolation, minTrendMs: m.minTrendMinutes * 60_000, horizonMs: m.horizonDays * 86_400_000 },
+        settings: { backend: m.backend, artifactsDir: m.artifactsDir, anomalyArtifact: m.anomalyArtifact, scoreEveryMs: m.scoreEverySeconds * 1000, forecastEveryMs: m.forecastEveryMs, forecastSamples: m.forecastSamples, trendWindowMs: m.trendWindowHours * 3_600_000, fineWindowMs: m.fineTrendMinutes * 60_000, loadFollowing: m.forecastLoadFollowing, maxExtrapolation: m.maxExtrapolation, minTrendMs: m.minTrendMinutes * 60_000, horizonMs: m.horizonDays * 86_400_000 },
       });
       // In a cluster only the leader scores (every reading reaches it); a standby's worker starts on takeover.
       if (cluster) leaderTasks.push(scoring);

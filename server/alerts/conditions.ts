@@ -1,5 +1,6 @@
 // Pure pieces of rule evaluation: scope matching, per-target overrides, level judgement with hysteresis,
-// rate of change over a window, and "n of the last m" counting.
+// and rate of change over a window. Anomaly and forecast gating live in models/src/alerting/gating.ts, shared
+// with eval:fleet.
 import type { AlertRule, RuleScope } from '../../contracts/alert-rules.js';
 import type { Severity } from '../../contracts/common.js';
 
@@ -55,16 +56,5 @@ export class RateWindow {
     const span = ts - (this.ts[0] as number);
     if (span < this.windowMs / 2) return undefined;
     return ((value - (this.vs[0] as number)) / span) * perMs;
-  }
-}
-
-/** The last m booleans; counts the true ones. */
-export class NofM {
-  private readonly bits: boolean[] = [];
-  constructor(private readonly m: number) {}
-  add(bit: boolean): number {
-    this.bits.push(bit);
-    if (this.bits.length > this.m) this.bits.shift();
-    return this.bits.filter(Boolean).length;
   }
 }

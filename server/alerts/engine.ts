@@ -9,7 +9,8 @@ import type { TelemetryReading } from '../../contracts/telemetry.js';
 import { DAY, HOUR, MINUTE, SECOND, formatDuration } from '../../contracts/units.js';
 import type { EventBus } from '../../lib/event-bus.js';
 import { toMs } from './duration.js';
-import { effective, inScope, judge, NofM, RateWindow, type Target } from './conditions.js';
+import { AnomalyGate, ForecastGate, type GateStep } from '../../models/src/alerting/gating.js';
+import { effective, inScope, judge, RateWindow, type Target } from './conditions.js';
 import type { AlertBook, Raise } from './lifecycle.js';
 import type { RuleSet } from './rules-loader.js';
 
@@ -27,7 +28,9 @@ export class AlertEngine {
   private labels: Record<string, Record<string, string>> = {};
   private ruleIds = new Set<string>();
   private readonly rates = new Map<string, RateWindow>();
-  private readonly counts = new Map<string, NofM>();
+  /** Gate state per rule, target (and metric, for a predictive rule over every metric), with the settings it was made with. */
+  private readonly anomalyGates = new Map<string, { key: string; gate: AnomalyGate }>();
+  private readonly forecastGates = new Map<string, { key: string; gate: ForecastGate }>();
   private readonly lastSeen = new Map<string, { target: Target; at: number; source: 'scanner' | 'pacs' }>();
   private readonly predictions = new Map<string, AlertPrediction>();
 
@@ -107,17 +110,15 @@ export class AlertEngine {
       const rule = effective(base, e.scannerId);
       if (rule.disabled) continue;
       const level = rule.threshold ?? e.threshold;
-      const key = `${rule.id}|${e.scannerId}`;
-      let c = this.counts.get(key);
-      if (!c) { c = new NofM(rule.m); this.counts.set(key, c); }
-      const n = c.add(e.score > level);
-      const id = `${rule.id}:${e.scannerId}`;
-      if (n >= rule.n) {
-        this.book.raise(this.raiseFor(rule, target, 'anomaly_score', e.score, level, rule.severity ?? 'warning',
-          `${rule.title ?? 'Anomalous behaviour'}: ${n} of the last ${rule.m} anomaly scores above ${fmt(level)} on ${e.scannerId} (${e.site})`), now);
-      } else if (n <= (rule.recoverN ?? 0)) {
-        this.book.clear(id, e.score, `${rule.title ?? 'Anomalous behaviour'} ended on ${e.scannerId} (${e.site})`, now);
-      } else this.book.hold(id, now);
+      const config = { n: rule.n, m: rule.m, recoverN: rule.recoverN ?? 0 };
+      const gate = gateFor(this.anomalyGates, `${rule.id}|${e.scannerId}`, config, () => new AnomalyGate(config));
+      // Raw scores: after a detection the detector rests (score 0 for 100 samples), so counting `score`
+      // would never see a persistent fault twice in a short window.
+      const step = gate.update((e.rawScore ?? e.score) >= level);
+      const title = rule.title ?? 'Anomalous behaviour';
+      this.apply(step, `${rule.id}:${e.scannerId}`, now, () => this.raiseFor(rule, target, 'anomaly_score', e.score, level, rule.severity ?? 'warning',
+        `${title}: ${gate.detections} of the last ${rule.m} anomaly scores at or above ${fmt(level)} on ${e.scannerId} (${e.site})`),
+      e.score, `${title} ended on ${e.scannerId} (${e.site})`);
     }
   }
 
@@ -126,19 +127,29 @@ export class AlertEngine {
     this.predictions.set(`${e.scannerId}|${e.metric}`, pred);
     const target: Target = { site: e.site, modality: e.modality, scannerId: e.scannerId, labels: this.labels[e.scannerId] };
     for (const base of this.predictive) {
-      if (base.metric !== e.metric || !inScope(base.scope, target)) continue;
+      if ((base.metric !== undefined && base.metric !== e.metric) || !inScope(base.scope, target)) continue;
       const rule = effective(base, e.scannerId);
       if (rule.disabled) continue;
       const horizon = toMs(rule.horizon);
-      const id = `${rule.id}:${e.scannerId}`;
-      const label = findMetric(e.modality, e.metric)?.label ?? e.metric;
-      if (e.etaMs !== null && e.etaMs <= horizon) {
-        this.book.raise(this.raiseFor(rule, target, e.metric, e.etaMs, horizon, rule.severity ?? 'warning',
-          `${rule.title ?? `${label} forecast`}: limit reached in ${formatDuration(e.etaMs)} (horizon ${formatDuration(horizon)}) on ${e.scannerId} (${e.site})`, pred), now);
-      } else if (e.etaMs === null || e.etaMs > toMs(rule.recoverHorizon, horizon * 1.2)) {
-        this.book.clear(id, e.etaMs ?? -1, `${rule.title ?? `${label} forecast`}: no longer within the horizon on ${e.scannerId} (${e.site})`, now);
-      } else this.book.hold(id, now);
+      const config = { horizonMs: horizon, persistMs: toMs(rule.persist), recoverHorizonMs: toMs(rule.recoverHorizon, horizon * 1.2) };
+      // A rule over every metric keeps one alert per metric: one metric's forecast must not end another's alert.
+      const id = rule.metric === undefined ? `${rule.id}:${e.scannerId}:${e.metric}` : `${rule.id}:${e.scannerId}`;
+      const gate = gateFor(this.forecastGates, id, config, () => new ForecastGate(config));
+      const step = gate.update({ etaMs: e.etaMs, ts: e.ts, ...(e.high !== undefined ? { highMs: e.high } : {}) });
+      const title = rule.title ?? `${findMetric(e.modality, e.metric)?.label ?? e.metric} forecast`;
+      this.apply(step, id, now, () => ({
+        ...this.raiseFor(rule, target, e.metric, e.etaMs ?? 0, horizon, rule.severity ?? 'warning',
+          `${title}: limit reached in ${formatDuration(e.etaMs ?? 0)} (horizon ${formatDuration(horizon)}) on ${e.scannerId} (${e.site})`, pred),
+        id,
+      }), e.etaMs ?? -1, `${title}: no longer within the horizon on ${e.scannerId} (${e.site})`);
     }
+  }
+
+  /** Turns a gate's verdict into the alert book's call. */
+  private apply(step: GateStep, id: string, now: number, raise: () => Raise, value: number, clearMessage: string): void {
+    if (step.verdict === 'raise') this.book.raise(raise(), now);
+    else if (step.verdict === 'clear') this.book.clear(id, value, clearMessage, now);
+    else this.book.hold(id, now);
   }
 
   /** No-data rules and pending promotion; called on every tick. */
@@ -205,6 +216,14 @@ export class AlertEngine {
       ...(t.labels ? { labels: t.labels } : {}), ...(rule.roles ? { roles: rule.roles } : {}), ...(prediction ? { prediction } : {}),
     };
   }
+}
+
+/** The gate kept for `id`, made anew when the rule's gate settings changed (a reload, an override). */
+function gateFor<G>(gates: Map<string, { key: string; gate: G }>, id: string, config: object, make: () => G): G {
+  const key = JSON.stringify(config);
+  let g = gates.get(id);
+  if (!g || g.key !== key) { g = { key, gate: make() }; gates.set(id, g); }
+  return g.gate;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -3,17 +3,14 @@
 import type { ModelBackendSetting } from '../../contracts/model-backend.js';
 import type { AnomalyScore, Prediction } from '../../contracts/alert-signals.js';
 import type { TelemetryReading } from '../../contracts/index.js';
+import type { ForecastSettings } from '../../models/src/forecast/scanner-forecaster.js';
 
-export interface ScoringSettings {
+export interface ScoringSettings extends ForecastSettings {
   backend: ModelBackendSetting;
   artifactsDir: string;
   anomalyArtifact: string;
-  forecastEveryMs: number;
-  forecastSamples: number;
-  trendWindowMs: number;
-  maxExtrapolation: number;
-  minTrendMs: number;
-  horizonMs: number;
+  /** Score at most one reading per this many ms of sample time per scanner (0: every reading). */
+  scoreEveryMs: number;
 }
 
 export type ToWorker = { type: 'readings'; readings: TelemetryReading[] };

@@ -42,16 +42,18 @@ test('anomaly: fires at 3 of the last 5 scores above the calibrated level, resol
   assert.deepEqual(rec.transitions(id), ['firing', 'resolved']);
 });
 
-test('predictive: time-to-threshold under the horizon fires with the forecast attached; beyond the recovery horizon resolves', async () => {
+test('predictive: a forecast whose whole band is under the horizon fires with the forecast attached; beyond the recovery horizon resolves', async () => {
   const id = 'coldhead-forecast:sig-1';
-  const send = (etaMs: number | null) => p.bus.emit('prediction', { ...scanner, metric: 'coldhead_temp_k', etaMs, low: 500, high: 1500, ts: Date.now() });
-  send(5000);
+  const send = (etaMs: number | null, high = 1500) => p.bus.emit('prediction', { ...scanner, metric: 'coldhead_temp_k', etaMs, low: 500, high, ts: Date.now() });
+  send(5000, 6000);
   assert.equal(rec.of(id).length, 0);
-  send(800);
+  send(800, 1500);
+  assert.equal(rec.of(id).length, 0, 'time to the limit inside the horizon, but the late bound of the band is not');
+  send(800, 950);
   const fired = rec.of(id)[0] as Alert;
   assert.equal(fired.state, 'firing');
   assert.equal(fired.severity, 'critical');
-  assert.deepEqual(fired.prediction, { metric: 'coldhead_temp_k', etaMs: 800, low: 500, high: 1500, ts: fired.prediction?.ts });
+  assert.deepEqual(fired.prediction, { metric: 'coldhead_temp_k', etaMs: 800, low: 500, high: 950, ts: fired.prediction?.ts });
   send(1100);
   assert.deepEqual(rec.transitions(id), ['firing'], 'inside the recovery band (horizon × 1.2) it holds');
   send(null);

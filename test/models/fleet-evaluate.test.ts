@@ -33,11 +33,9 @@ test('a leak is detected before the helium crosses its limit; the healthy scanne
   await initBackend();
   const report = evaluateFleet(scenario(), {
     detector: { warmup: 200, refitEvery: 0, maxSteps: 100 },
-    horizonMs: 7 * DAY,
-    trendSamples: 144,
-    trendMinSpanMs: 0,
-    debounceMs: 3_600_000,
-    minAnomalyRate: 0.02,
+    forecaster: { forecastEveryMs: STEP, forecastSamples: 144, trendWindowMs: DAY, fineWindowMs: 2 * 3_600_000, maxExtrapolation: 4, minTrendMs: 0, horizonMs: 30 * DAY, loadFollowing: true },
+    anomaly: { n: 2, m: 300, recoverN: 0 },
+    forecast: { horizonMs: 7 * DAY, persistMs: 2 * 3_600_000, recoverHorizonMs: 8.4 * DAY },
     ignoreFirstMs: DAY,
   });
   const leak = report.kinds.find((k) => k.kind === 'helium_leak');

@@ -85,6 +85,13 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
 export interface DetectorResult {
   score: number;
   anomalous: boolean;
+  /**
+   * The score before the rest and damping after a detection. `score` reports an event once (NAB charges
+   * repeats, a dashboard should not blink); `rawScore` says whether the sample itself still looks anomalous,
+   * which is what alert gating counts: a fault that persists keeps it high, a blip does not.
+   */
+  rawScore: number;
+  /** Share of the last `rateWindow` samples whose raw score reached the threshold. */
   anomalyRate: number;
   /**
    * What drove the score: the learned forecaster (all metrics together) or the statistical stage on one
@@ -109,7 +116,7 @@ export class StreamingAnomalyDetector {
   private sinceFit = 0;
   private sinceFire = Number.POSITIVE_INFINITY;
   private lastT = Number.NEGATIVE_INFINITY;
-  private last: DetectorResult = { score: 0, anomalous: false, anomalyRate: 0 };
+  private last: DetectorResult = { score: 0, rawScore: 0, anomalous: false, anomalyRate: 0 };
   private readonly errorCal: TailCalibrator;
   private readonly statCals: TailCalibrator[];
   private readonly statWindows: RollingWindow[];
@@ -191,17 +198,19 @@ export class StreamingAnomalyDetector {
     let score = Math.max(modelScore, statScore, ctxScore);
     const cause: DetectorResult['cause'] =
       modelScore >= Math.max(statScore, ctxScore) ? { stage: 'model' } : { stage: 'stat', dim: statScore >= ctxScore ? statDim : ctxDim };
+    const rawScore = Math.min(1, Math.max(0, score));
     score *= this.damping();
     const anomalous = score >= c.threshold;
     this.sinceFire = anomalous ? 0 : this.sinceFire + 1;
-    this.flags.push(anomalous ? 1 : 0);
+    // The rate counts raw exceedances: counted after the rest it could never pass 1 / (rest + 1).
+    this.flags.push(rawScore >= c.threshold ? 1 : 0);
 
     this.sinceFit++;
     if (!this.fitted && this.rows.length >= c.warmup) this.fit();
     else if (this.fitted && c.refitEvery > 0 && this.sinceFit >= c.refitEvery) this.fit();
     this.trimHistory();
 
-    this.last = { score: Math.min(1, Math.max(0, score)), anomalous, anomalyRate: this.flags.mean(), cause };
+    this.last = { score: Math.min(1, Math.max(0, score)), rawScore, anomalous, anomalyRate: this.flags.mean(), cause };
     return this.last;
   }
 

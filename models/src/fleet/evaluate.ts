@@ -1,29 +1,29 @@
-import { detectorSettingsFor } from '../anomaly/catalog-settings.js';
-import { StreamingAnomalyDetector, type DetectorConfig } from '../anomaly/streaming-detector.js';
-import { forecastTimeToThreshold, type TimedSample } from '../forecast/time-to-threshold.js';
-import type { FleetScenario, MetricLimit, MetricTraits } from './scenario.js';
+// Second half of eval:fleet: runs the shared alert gates (models/src/alerting/gating.ts, the ones the live
+// alert engine uses) over recorded detector and forecast signals, and scores the alerts against the
+// injected faults: detection, lead time, and false alarms per healthy scanner-day.
+import { AnomalyGate, ForecastGate, type AnomalyGateConfig, type ForecastGateConfig } from '../alerting/gating.js';
+import { collectSignals, type FleetSignals, type ScannerSignals, type SignalOptions } from './signals.js';
+import type { FleetScenario, InjectedFault } from './scenario.js';
 import { DAY } from '../../../contracts/units.js';
 
-
-export interface FleetEvalOptions {
-  detector: Partial<DetectorConfig>;
-  /** Predictive alert when a limit is forecast within this horizon (late bound of the band included). */
-  horizonMs: number;
-  /** Samples of history the trend is fitted on. */
-  trendSamples: number;
-  /** Forecast only once the history spans this long (see ThresholdQuery.minSpanMs). */
-  trendMinSpanMs: number;
-  /** Alerts closer than this to the previous one belong to the same event. */
-  debounceMs: number;
-  /**
-   * An anomaly alerts only when the detector's anomaly rate (share of anomalous samples over its
-   * rate window) also reaches this: a fault that develops keeps re-triggering, a one-off blip does not.
-   * 0 alerts on every anomalous sample.
-   */
-  minAnomalyRate: number;
+export interface GateOptions {
+  /** The shipped `scanner-anomaly` rule's gate (rules/scanners.yaml), or a candidate when tuning. */
+  anomaly: AnomalyGateConfig;
+  /** The shipped `scanner-forecast` rule's gate. */
+  forecast: ForecastGateConfig;
   /** Alarms in the first day are commissioning noise of untrained detectors and are not counted. */
   ignoreFirstMs: number;
+  /**
+   * False: forecasts of load-following metrics are dropped, as the scoring worker does with
+   * models.forecastLoadFollowing off (signals record every forecast, so both settings compare on one run).
+   */
+  forecastLoadFollowing?: boolean;
 }
+
+export type FleetEvalOptions = SignalOptions & GateOptions;
+
+/** One alert opened by a gate: what the alert engine would raise as a new alert. */
+export interface OpenedAlert { scannerId: string; ts: number; source: 'anomaly' | 'forecast'; cause: string }
 
 export interface KindReport {
   kind: string;
@@ -41,25 +41,12 @@ export interface FleetReport {
   kinds: KindReport[];
   falseAlarms: number;
   falseAlarmsByForecast: number;
-  /** False alarms by what raised them: 'forecast', 'model' (learned stage) or the metric the statistical stage flagged. */
+  /** False alarms by what raised them: 'forecast:<metric>', 'model' (learned stage) or the metric the statistical stage flagged. */
   falseAlarmsByCause: Record<string, number>;
   healthyScannerDays: number;
   samples: number;
-}
-
-interface ScannerState {
-  limits: MetricLimit[];
-  metrics: Record<string, MetricTraits>;
-  detector: StreamingAnomalyDetector | null;
-  names: string[];
-  trends: Map<string, TimedSample[]>;
-  lastAlert: number;
-  seen: number;
-  firstAlert: { ts: number; source: 'anomaly' | 'forecast' } | null;
-  failureMs: number | null;
-  falseAlarms: number;
-  falseByForecast: number;
-  falseByCause: Map<string, number>;
+  /** Every alert the gates opened, in time order per scanner. */
+  alerts: OpenedAlert[];
 }
 
 function median(xs: number[]): number | null {
@@ -69,86 +56,84 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): FleetReport {
-  const faultOf = new Map(scenario.faults.map((f) => [f.scannerId, f]));
-  const states = new Map<string, ScannerState>(
-    scenario.scanners.map((s) => [s.scannerId, { limits: s.limits, metrics: s.metrics ?? {}, detector: null, names: [], trends: new Map(), lastAlert: -Infinity, seen: 0, firstAlert: null, failureMs: null, falseAlarms: 0, falseByForecast: 0, falseByCause: new Map() }]),
-  );
-  let samples = 0;
-  for (const sample of scenario.samples()) {
-    samples++;
-    const st = states.get(sample.scannerId);
-    if (!st) continue;
-    if (!st.detector) {
-      st.names = Object.keys(sample.metrics).sort();
-      st.detector = new StreamingAnomalyDetector({ ...o.detector, ...detectorSettingsFor(st.names.map((n) => st.metrics[n] ?? { unit: '' })) });
+/** The alerts one scanner's gates open, as the alert engine would open them from the same signals. */
+export function gateScanner(sig: ScannerSignals, g: Pick<GateOptions, 'anomaly' | 'forecast' | 'forecastLoadFollowing'>): OpenedAlert[] {
+  const skip = new Set(g.forecastLoadFollowing === false ? sig.loadFollowing : []);
+  const anomaly = new AnomalyGate(g.anomaly);
+  const forecasts = new Map<string, ForecastGate>();
+  const out: OpenedAlert[] = [];
+  let d = 0;
+  let f = 0;
+  let u = 0;
+  for (let i = 0; i < sig.ts.length; i++) {
+    const ts = sig.ts[i]!;
+    if (sig.unscored?.[u] === i) u++;
+    else {
+      const det = sig.anomalous[d]?.i === i ? sig.anomalous[d++] : undefined;
+      if (anomaly.update(det !== undefined).opened) out.push({ scannerId: sig.scannerId, ts, source: 'anomaly', cause: det?.cause ?? 'model' });
     }
-    const scored = st.detector.update(st.names.map((n) => sample.metrics[n] ?? Number.NaN), sample.ts);
-    const anomaly = scored.anomalous && scored.anomalyRate >= o.minAnomalyRate;
-    let predicted = false;
-    st.seen++;
-    const fault = faultOf.get(sample.scannerId);
-    // Ground truth, when given, fixes the failure time; it counts once simulated time has reached it.
-    if (fault?.failureMs !== undefined && sample.ts >= fault.failureMs) st.failureMs = fault.failureMs;
-    for (const lim of st.limits) {
-      const v = sample.metrics[lim.metric];
-      if (v === undefined) continue;
-      if (fault?.failureMs === undefined && st.failureMs === null && (lim.direction === 'below' ? v < lim.limit : v > lim.limit)) st.failureMs = sample.ts;
-      const buf = st.trends.get(lim.metric) ?? [];
-      buf.push({ t: sample.ts, value: v });
-      if (buf.length > o.trendSamples) buf.shift();
-      st.trends.set(lim.metric, buf);
-      // Forecasting every tenth sample keeps the cost down; a limit days away does not need more.
-      if (st.seen % 10 !== 0 || predicted) continue;
-      const f = forecastTimeToThreshold(buf, { limit: lim.limit, direction: lim.direction, minSamples: Math.min(60, o.trendSamples), minSpanMs: o.trendMinSpanMs });
-      // Only a confident forecast alerts: the whole band inside the horizon. A daily cycle seen for a
-      // day or two can still yield a marginally significant slope, but with a band reaching months.
-      if (f && f.etaMs > 0 && f.highMs <= o.horizonMs) predicted = true;
+    for (; sig.forecasts[f]?.i === i; f++) {
+      const fc = sig.forecasts[f]!;
+      if (skip.has(fc.metric)) continue;
+      let gate = forecasts.get(fc.metric);
+      if (!gate) { gate = new ForecastGate(g.forecast); forecasts.set(fc.metric, gate); }
+      const step = gate.update({ etaMs: fc.etaMs, ts, ...(fc.highMs !== undefined ? { highMs: fc.highMs } : {}) });
+      if (step.opened) out.push({ scannerId: sig.scannerId, ts, source: 'forecast', cause: `forecast:${fc.metric}` });
     }
-    if (!anomaly && !predicted) continue;
-    const duringFault = fault !== undefined && sample.ts >= fault.startMs && (st.failureMs === null || sample.ts <= st.failureMs);
-    if (duringFault && !st.firstAlert) st.firstAlert = { ts: sample.ts, source: anomaly ? 'anomaly' : 'forecast' };
-    const healthy = fault === undefined || sample.ts < fault.startMs;
-    if (healthy && sample.ts >= scenario.startMs + o.ignoreFirstMs && sample.ts - st.lastAlert > o.debounceMs) {
-      st.falseAlarms++;
-      if (!anomaly) st.falseByForecast++;
-      const c = scored.cause;
-      const cause = !anomaly ? 'forecast' : c?.stage === 'stat' ? `${st.names[c.dim] ?? c.dim}` : 'model';
-      st.falseByCause.set(cause, (st.falseByCause.get(cause) ?? 0) + 1);
-    }
-    st.lastAlert = sample.ts;
   }
-  const kinds = [...new Set(scenario.faults.map((f) => f.kind))].map((kind): KindReport => {
-    const mine = scenario.faults.filter((f) => f.kind === kind).map((f) => states.get(f.scannerId)!);
-    const leads = mine.filter((s) => s.firstAlert && s.failureMs !== null).map((s) => s.failureMs! - s.firstAlert!.ts);
+  return out;
+}
+
+function failureOf(sig: ScannerSignals, fault: InjectedFault | undefined): number | null {
+  // Ground truth, when given, fixes the failure time; it counts once the replay has reached it.
+  if (fault?.failureMs !== undefined) return fault.failureMs <= (sig.ts[sig.ts.length - 1] ?? -Infinity) ? fault.failureMs : null;
+  return sig.crossingMs;
+}
+
+export function scoreFleet(signals: FleetSignals, o: GateOptions): FleetReport {
+  const faultOf = new Map(signals.faults.map((f) => [f.scannerId, f]));
+  const from = signals.startMs + o.ignoreFirstMs;
+  const perScanner = new Map<string, { first: OpenedAlert | null; failureMs: number | null }>();
+  const alerts: OpenedAlert[] = [];
+  const byCause = new Map<string, number>();
+  let falseAlarms = 0;
+  let falseByForecast = 0;
+  let healthyMs = 0;
+  for (const sig of signals.scanners) {
+    const fault = faultOf.get(sig.scannerId);
+    const failureMs = failureOf(sig, fault);
+    const opened = gateScanner(sig, o);
+    alerts.push(...opened);
+    const during = opened.filter((a) => fault !== undefined && a.ts >= fault.startMs && (failureMs === null || a.ts <= failureMs));
+    perScanner.set(sig.scannerId, { first: during[0] ?? null, failureMs });
+    for (const a of opened) {
+      if ((fault !== undefined && a.ts >= fault.startMs) || a.ts < from) continue;
+      falseAlarms++;
+      if (a.source === 'forecast') falseByForecast++;
+      byCause.set(a.cause, (byCause.get(a.cause) ?? 0) + 1);
+    }
+    healthyMs += Math.max(0, (fault?.startMs ?? signals.endMs) - from);
+  }
+  const kinds = [...new Set(signals.faults.map((f) => f.kind))].map((kind): KindReport => {
+    const mine = signals.faults.filter((f) => f.kind === kind).map((f) => perScanner.get(f.scannerId) ?? { first: null, failureMs: null });
+    const leads = mine.filter((s) => s.first && s.failureMs !== null).map((s) => s.failureMs! - s.first!.ts);
     return {
       kind,
       faults: mine.length,
-      detected: mine.filter((s) => s.firstAlert).length,
+      detected: mine.filter((s) => s.first).length,
       failures: mine.filter((s) => s.failureMs !== null).length,
       medianLeadMs: median(leads),
       leadsMs: leads,
-      byAnomaly: mine.filter((s) => s.firstAlert?.source === 'anomaly').length,
-      byForecast: mine.filter((s) => s.firstAlert?.source === 'forecast').length,
+      byAnomaly: mine.filter((s) => s.first?.source === 'anomaly').length,
+      byForecast: mine.filter((s) => s.first?.source === 'forecast').length,
     };
   });
-  let healthyMs = 0;
-  for (const s of scenario.scanners) {
-    const from = scenario.startMs + o.ignoreFirstMs;
-    const until = faultOf.get(s.scannerId)?.startMs ?? scenario.endMs;
-    healthyMs += Math.max(0, until - from);
-  }
-  for (const st of states.values()) st.detector?.dispose();
-  const all = [...states.values()];
   return {
-    kinds,
-    falseAlarms: all.reduce((a, s) => a + s.falseAlarms, 0),
-    falseAlarmsByForecast: all.reduce((a, s) => a + s.falseByForecast, 0),
-    falseAlarmsByCause: all.reduce<Record<string, number>>((acc, s) => {
-      for (const [k, v] of s.falseByCause) acc[k] = (acc[k] ?? 0) + v;
-      return acc;
-    }, {}),
-    healthyScannerDays: healthyMs / DAY,
-    samples,
+    kinds, falseAlarms, falseAlarmsByForecast: falseByForecast, falseAlarmsByCause: Object.fromEntries(byCause),
+    healthyScannerDays: healthyMs / DAY, samples: signals.samples, alerts,
   };
+}
+
+export function evaluateFleet(scenario: FleetScenario, o: FleetEvalOptions): FleetReport {
+  return scoreFleet(collectSignals(scenario, o), o);
 }

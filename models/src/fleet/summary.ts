@@ -9,6 +9,9 @@ export interface KindSummary {
   detected: number;
   medianLeadH: number | null;
   p10LeadH: number | null;
+  /** Detected faults whose first alert came from the anomaly gate / a forecast. */
+  byAnomaly: number;
+  byForecast: number;
 }
 
 export interface FleetSummary {
@@ -38,7 +41,7 @@ export function poissonCi95(k: number): [number, number] {
   return [Math.max(0, lower), upper];
 }
 
-export function summarizeFleet(reports: FleetReport[]): FleetSummary {
+export function summarizeFleet(reports: ReadonlyArray<Omit<FleetReport, 'alerts'>>): FleetSummary {
   const kinds = [...new Set(reports.flatMap((r) => r.kinds.map((k) => k.kind)))].map((kind): KindSummary => {
     const mine = reports.flatMap((r) => r.kinds.filter((k) => k.kind === kind));
     const leads = mine.flatMap((k) => k.leadsMs).map((ms) => ms / 3_600_000);
@@ -48,6 +51,8 @@ export function summarizeFleet(reports: FleetReport[]): FleetSummary {
       detected: mine.reduce((s, k) => s + k.detected, 0),
       medianLeadH: percentile(leads, 0.5),
       p10LeadH: percentile(leads, 0.1),
+      byAnomaly: mine.reduce((s, k) => s + k.byAnomaly, 0),
+      byForecast: mine.reduce((s, k) => s + k.byForecast, 0),
     };
   });
   const falseAlarms = reports.reduce((s, r) => s + r.falseAlarms, 0);

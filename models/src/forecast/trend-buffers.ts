@@ -17,6 +17,11 @@ export interface TrendPolicy {
   coarseStepMs: number;
   /** Samples per buffer. */
   capacity: number;
+  /**
+   * Longest span the fine buffer keeps (absent: only `capacity` bounds it). Without it the fine buffer's span
+   * depends on the sampling interval: 720 samples are 2 h at 10 s but a whole day at 120 s.
+   */
+  fineSpanMs?: number;
   horizonMs: number;
   maxExtrapolation: number;
   minSamples: number;
@@ -32,12 +37,14 @@ export interface TrendPolicy {
 
 class Buffer {
   readonly samples: TimedSample[] = [];
-  constructor(private readonly stepMs: number, private readonly capacity: number) {}
+  constructor(private readonly stepMs: number, private readonly capacity: number, private readonly maxSpanMs = Infinity) {}
   push(s: TimedSample): void {
     const last = this.samples[this.samples.length - 1];
     if (last && s.t - last.t < this.stepMs) return;
     this.samples.push(s);
-    if (this.samples.length > this.capacity) this.samples.splice(0, this.samples.length - this.capacity);
+    let drop = Math.max(0, this.samples.length - this.capacity);
+    while (drop < this.samples.length - 1 && s.t - this.samples[drop]!.t > this.maxSpanMs) drop++;
+    if (drop > 0) this.samples.splice(0, drop);
   }
   get spanMs(): number { return this.samples.length > 1 ? this.samples[this.samples.length - 1]!.t - this.samples[0]!.t : 0; }
 }
@@ -47,7 +54,7 @@ export class TrendBuffers {
   private readonly coarse: Buffer;
 
   constructor(private readonly policy: TrendPolicy) {
-    this.fine = new Buffer(policy.fineStepMs, policy.capacity);
+    this.fine = new Buffer(policy.fineStepMs, policy.capacity, policy.fineSpanMs);
     this.coarse = new Buffer(policy.coarseStepMs, policy.capacity);
   }
 

@@ -17,7 +17,8 @@ const target = 'riverside-mri-2';
 
 before(async () => {
   // The injected leak runs its course in about a minute, so forecasts may start from seconds of data here.
-  p = await startTestPlatform({ 'simulator.enabled': true, 'simulator.intervalMs': 1000, 'models.forecastEveryMs': 1000, 'models.minTrendMinutes': 0.1 });
+  // Readings come every second here, so every one is scored (the shipped cadence is one per 120 s of sample time).
+  p = await startTestPlatform({ 'simulator.enabled': true, 'simulator.intervalMs': 1000, 'models.forecastEveryMs': 1000, 'models.minTrendMinutes': 0.1, 'models.scoreEverySeconds': 0 });
   const res = await p.api('/api/users', { method: 'POST', json: { username: 'biomed-user', password: 'password-for-biomed', role: 'biomed', mustChangePassword: false } });
   assert.equal(res.status, 201, await res.text());
   await seedHistory();

@@ -54,6 +54,25 @@ export class LateRollups {
     }
   }
 
+  /** Like observe(), for a body of line protocol as bytes (each line ending in a newline). */
+  observeBody(body: Buffer): void {
+    const late = this.now() - LATE_MS;
+    for (let nl = body.indexOf(0x0a); nl >= 0; nl = body.indexOf(0x0a, nl + 1)) {
+      // The timestamp is the digits before the newline.
+      let ts = 0;
+      let scale = 1;
+      for (let i = nl - 1; i >= 0; i--) {
+        const c = body[i] as number;
+        if (c < 0x30 || c > 0x39) break;
+        ts += (c - 0x30) * scale;
+        scale *= 10;
+      }
+      if (!(ts < late)) continue;
+      if (ts < this.from) this.from = ts;
+      if (ts > this.to) this.to = ts;
+    }
+  }
+
   /** Recomputes the rollups of the pending range now; resolves when done (also used at stop and by tests). */
   run(): Promise<void> {
     this.running ??= this.rollup().finally(() => { this.running = undefined; });

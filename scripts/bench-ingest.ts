@@ -5,6 +5,8 @@
 // (server/telemetry/collector-process.ts: the same ingest path as the server) and a private InfluxDB. Phases:
 //   1. saturation with B samples per message: published as fast as the broker acknowledges, timed until
 //      every point is queryable (the collector's spool polled from its files, then one count in InfluxDB);
+//      the backlog left when publishing stops is written with the publishers idle, and its rate is the
+//      write path alone (spool → InfluxDB), the figure closest to what the raw baseline measures;
 //   2. the same with one reading per message (messages/s: the collector's per-message cost);
 //   3. publish-to-queryable latency of probe samples during a paced load at half the phase-1 rate (latency
 //      at saturation only measures the backlog);
@@ -152,7 +154,11 @@ function startCollector(mqttUrl: string, influxUrl: string): Promise<ChildProces
   });
 }
 
-interface Phase { points: number; publishSeconds: number; allSeconds: number; procs: ReturnType<ProcWatch['stop']> }
+interface Phase {
+  points: number; publishSeconds: number; allSeconds: number; procs: ReturnType<ProcWatch['stop']>;
+  /** Points written per second from the end of publishing until the spool was empty: the write path alone. */
+  backlogPointsPerSecond: number;
+}
 
 async function main(): Promise<void> {
   mkdirSync(tmp, { recursive: true });
@@ -196,9 +202,12 @@ async function main(): Promise<void> {
       const until = Date.now() + seconds * 1000;
       const points = (await Promise.all(groups.map((g, p) => publishLoad(mosq.url, p, g, until, 0, samples)))).reduce((x, y) => x + y, 0);
       const publishSeconds = (performance.now() - started) / 1000;
+      const storedAtEnd = await countAll(influx, 'gantry');
+      const counted = (performance.now() - started) / 1000;
       expected += points;
       await waitStored();
-      return { points, publishSeconds, allSeconds: (performance.now() - started) / 1000, procs: watch.stop() };
+      const allSeconds = (performance.now() - started) / 1000;
+      return { points, publishSeconds, allSeconds, procs: watch.stop(), backlogPointsPerSecond: (expected - storedAtEnd) / (allSeconds - counted) };
     };
     const main1 = await saturate(SECONDS, B);
     say(`[bench:ingest] ${B} samples/message: ${round(main1.points / main1.allSeconds, 0)} points/s; now 1 sample/message for ${a['single-seconds']} s…`);
@@ -233,16 +242,18 @@ function report(main1: Phase, single: Phase, rawPps: number, rawPoints: number, 
   const result = {
     at: new Date().toISOString(), scanners: N, metrics: M, samplesPerMessage: B, loadSeconds: SECONDS, collectorConnections: Number(a.connections), writeConcurrency: Number(a['write-concurrency']), batchSize: Number(a['batch-size']), gzipThreshold: Number(a['gzip-threshold']),
     points: main1.points, fieldValues: main1.points * M,
-    gantry: { pointsPerSecond: round(gantryPps, 0), fieldValuesPerSecond: round(gantryPps * M, 0), publishPointsPerSecond: round(main1.points / main1.publishSeconds, 0), secondsToAllQueryable: round(main1.allSeconds), processes: main1.procs, cpuMicrosecondsPerPoint: perPoint(main1.procs, main1.points) },
+    gantry: { pointsPerSecond: round(gantryPps, 0), fieldValuesPerSecond: round(gantryPps * M, 0), publishPointsPerSecond: round(main1.points / main1.publishSeconds, 0), backlogPointsPerSecond: round(main1.backlogPointsPerSecond, 0), secondsToAllQueryable: round(main1.allSeconds), processes: main1.procs, cpuMicrosecondsPerPoint: perPoint(main1.procs, main1.points) },
     oneReadingPerMessage: { messagesPerSecond: round(singlePps, 0), points: single.points, publishMessagesPerSecond: round(single.points / single.publishSeconds, 0), secondsToAllQueryable: round(single.allSeconds), processes: single.procs, cpuMicrosecondsPerPoint: perPoint(single.procs, single.points) },
     latencyMs: { pacedPointsPerSecond: paced, probes: latencies.length, p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), max: round(latencies[latencies.length - 1] ?? NaN, 1) },
     raw: { pointsPerSecond: round(rawPps, 0), points: rawPoints, concurrency: Number(a['raw-concurrency']), batchLines: Number(a['batch-size']), processes: rawProcs, cpuMicrosecondsPerPoint: perPoint(rawProcs, rawPoints) },
     ratioGantryToRaw: round(gantryPps / rawPps, 3),
+    ratioBacklogToRaw: round(main1.backlogPointsPerSecond / rawPps, 3),
     node: process.version, cpus: cpus().length, loadAverage: loadavg().map((v) => round(v)),
   };
   say(JSON.stringify(result, null, 2));
   const c = main1.procs;
   say(`[bench:ingest] raw InfluxDB ${result.raw.pointsPerSecond} points/s | Gantry ${B} samples/message ${result.gantry.pointsPerSecond} points/s (${result.gantry.fieldValuesPerSecond} values/s), ratio ${result.ratioGantryToRaw} | 1 sample/message ${result.oneReadingPerMessage.messagesPerSecond} messages/s`);
+  say(`[bench:ingest] backlog after publishing stopped written at ${result.gantry.backlogPointsPerSecond} points/s (the write path alone; ratio ${result.ratioBacklogToRaw})`);
   say(`[bench:ingest] latency p50 ${result.latencyMs.p50} ms p99 ${result.latencyMs.p99} ms at ${paced} points/s`);
   say(`[bench:ingest] cores during the ${B}-sample phase: collector ${c.collector?.cpuCores}, influxd ${c.influxd?.cpuCores}, mosquitto ${c.mosquitto?.cpuCores}, publishers ${c.bench?.cpuCores}; during raw: influxd ${rawProcs.influxd?.cpuCores}; load average ${result.loadAverage.join(' ')} on ${result.cpus} CPUs`);
   mkdirSync('bench-results', { recursive: true });

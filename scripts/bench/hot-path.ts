@@ -1,7 +1,7 @@
 // The collector's per-message work without MQTT or InfluxDB: parse + validate a 10-sample telemetry message,
-// build its line protocol and append it to a real spool, and then read the spool back as the drain does.
-// CPU per point, for profiling and before/after comparisons of the ingest hot path (bench:ingest runs it
-// first). Prints µs per point.
+// build its line protocol and append it to a real spool; read the spool back into HTTP bodies as the old
+// drain did (a string per line) and as the lane drain does (bytes); gzip a body at level 6 and 1. CPU per
+// point, for before/after comparisons of the ingest hot path: npx tsx scripts/bench/hot-path.ts [samples].
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,52 @@ import { IngestMetrics } from '../../server/telemetry/ingest-metrics.js';
 import { TelemetryPipeline } from '../../server/telemetry/pipeline.js';
 import { DeadLetterStore } from '../../server/telemetry/dead-letters.js';
 import { Spool } from '../../server/telemetry/spool.js';
-import { splitByLane } from '../../server/telemetry/drain-lanes.js';
+import { joinParts, splitByLane } from '../../server/telemetry/drain-lanes.js';
+import { gzipSync } from 'node:zlib';
+import { seededRandom } from '../../lib/random.js';
 
-export function hotPathMicroseconds(samples: number, metrics: number, messages = 20000): { acceptUs: number; readUs: number } {
+const cpuUs = (c: NodeJS.CpuUsage): number => c.user + c.system;
+
+/** CPU µs per point of turning the spool into HTTP bodies: as the old drain did (a string per line, joined and encoded) and as bytes split by lane. */
+function readPaths(spool: Spool, points: number): { stringsUs: number; bytesUs: number } {
+  let c = process.cpuUsage();
+  let bytes = 0;
+  for (let from = spool.committed, r = spool.read(from, 5000); r.lines > 0; from = r.next, r = spool.read(from, 5000)) {
+    const lines: string[] = [];
+    let start = 0;
+    for (let i = 0; i < r.buf.length; i++) {
+      if (r.buf[i] !== 0x0a) continue;
+      lines.push(r.buf.toString('utf8', start, i));
+      start = i + 1;
+    }
+    bytes += Buffer.from(lines.join('\n')).length;
+  }
+  const stringsUs = cpuUs(process.cpuUsage(c)) / points;
+  c = process.cpuUsage();
+  for (let from = spool.committed, r = spool.read(from, 5000); r.lines > 0; from = r.next, r = spool.read(from, 5000)) {
+    for (const part of splitByLane(r.buf, 4)) if (part) bytes += joinParts([part]).length;
+  }
+  if (bytes === 0) throw new Error('nothing read');
+  return { stringsUs, bytesUs: cpuUs(process.cpuUsage(c)) / points };
+}
+
+/** CPU µs per point of gzip at `level` on the first 5000 lines of the spool, and the compressed fraction. */
+function gzipCost(spool: Spool, level: number): { us: number; ratio: number } {
+  const r = spool.read(spool.committed, 5000);
+  const c = process.cpuUsage();
+  let size = 0;
+  for (let i = 0; i < 10; i++) size = gzipSync(r.buf, { level }).length;
+  return { us: cpuUs(process.cpuUsage(c)) / (10 * r.lines), ratio: size / r.buf.length };
+}
+
+export function hotPathMicroseconds(samples: number, metrics: number, messages = 20000): Record<string, number> {
   const defs = metricsFor('mri').slice(0, metrics);
   const base = Date.now() - 86400000;
-  const payloads = Array.from({ length: 100 }, (_, m) => Buffer.from(JSON.stringify({
-    samples: Array.from({ length: samples }, (_, j) => ({ ts: base + m * samples + j, metrics: Object.fromEntries(defs.map((d, k) => [d.name, Math.min(d.plausible[1], ((m + j + k) % 97) + 0.5)])) })),
+  // Sensor-like values (3 decimals, noise) rather than a short cycle: gzip's cost and gain depend on them.
+  const rand = seededRandom(7);
+  const value = (lo: number, hi: number) => Math.round((lo + (Math.min(hi, lo + 200) - lo) * rand()) * 1000) / 1000;
+  const payloads = Array.from({ length: 2000 }, (_, m) => Buffer.from(JSON.stringify({
+    samples: Array.from({ length: samples }, (_, j) => ({ ts: base + m * samples + j, metrics: Object.fromEntries(defs.map((d) => [d.name, value(d.plausible[0], d.plausible[1])])) })),
   })));
   const dir = mkdtempSync(join(tmpdir(), 'hot-path-'));
   const spool = new Spool({ dir: join(dir, 'spool'), maxBytes: 1 << 30, fsyncIntervalMs: 1000 });
@@ -29,17 +68,16 @@ export function hotPathMicroseconds(samples: number, metrics: number, messages =
   try {
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < messages; i++) {
-      const r = parseScannerMessage(`gantry/v1/bench/mri/s-${i % 100}/telemetry`, payloads[i % 100] as Buffer, limits);
+      const r = parseScannerMessage(`gantry/v1/bench/mri/s-${i % 100}/telemetry`, payloads[i % payloads.length] as Buffer, limits);
       if (!r.ok) throw new Error(`rejected: ${r.detail}`);
       pipeline.accept(r);
     }
-    const cpu1 = process.cpuUsage(cpu0);
-    let from = spool.committed;
-    for (let r = spool.read(from, 5000); r.lines > 0; r = spool.read(from, 5000)) { splitByLane(r.buf, 4); from = r.next; }
-    const cpu2 = process.cpuUsage();
     const points = messages * samples;
-    const us = (c: NodeJS.CpuUsage) => (c.user + c.system) / points;
-    return { acceptUs: us(cpu1), readUs: us({ user: cpu2.user - cpu0.user - cpu1.user, system: cpu2.system - cpu0.system - cpu1.system }) };
+    const acceptUs = cpuUs(process.cpuUsage(cpu0)) / points;
+    const read = readPaths(spool, points);
+    const gz6 = gzipCost(spool, 6);
+    const gz1 = gzipCost(spool, 1);
+    return { acceptUs, readStringsUs: read.stringsUs, readBytesUs: read.bytesUs, gzip6Us: gz6.us, gzip6Ratio: gz6.ratio, gzip1Us: gz1.us, gzip1Ratio: gz1.ratio };
   } finally {
     spool.close();
     rmSync(dir, { recursive: true, force: true });
@@ -49,6 +87,7 @@ export function hotPathMicroseconds(samples: number, metrics: number, messages =
 if (process.argv[1]?.endsWith('hot-path.ts')) {
   for (let run = 0; run < 3; run++) {
     const r = hotPathMicroseconds(Number(process.argv[2] ?? 10), 16);
-    process.stdout.write(`hot path: parse+accept ${r.acceptUs.toFixed(2)} µs/point, spool read+lane split ${r.readUs.toFixed(2)} µs/point\n`);
+    const f = (v: number | undefined) => (v ?? NaN).toFixed(2);
+    process.stdout.write(`hot path, CPU µs per point: parse+validate+line protocol+spool append ${f(r.acceptUs)}; spool → body as strings per line ${f(r.readStringsUs)}, as bytes in lanes ${f(r.readBytesUs)}; gzip level 6 ${f(r.gzip6Us)} (size ×${f(r.gzip6Ratio)}), level 1 ${f(r.gzip1Us)} (size ×${f(r.gzip1Ratio)})\n`);
   }
 }

@@ -118,7 +118,7 @@ export class InfluxDrain {
       if (this.window.length >= 2 * this.concurrency) { await this.sleep(this.opts.flushIntervalMs); continue; }
       const r = this.spool.read(this.readPos, this.opts.batchSize);
       if (r.lines === 0) { await this.sleep(this.opts.flushIntervalMs); continue; }
-      if (r.lines < this.opts.batchSize && this.failures === 0) {
+      if (r.lines < this.opts.batchSize && r.atEnd && this.failures === 0) {
         // Writes in flight: more lines gather meanwhile; read again when one finishes.
         if (this.window.length > 0) { await this.sleep(this.opts.flushIntervalMs); continue; }
         // A small chunk waits one flush interval for company, so a steady trickle is written in batches.

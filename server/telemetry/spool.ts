@@ -97,13 +97,13 @@ export class Spool {
    * Up to `maxLines` complete lines (each ending in a newline) from `from`, as the bytes on disk: the drain
    * reads ahead of the committed cursor and sends these bytes as they are. Stays within one segment.
    */
-  read(from: SpoolCursor, maxLines: number, maxBytes = 4 * 1024 * 1024): { buf: Buffer; lines: number; next: SpoolCursor } {
+  read(from: SpoolCursor, maxLines: number, maxBytes = 4 * 1024 * 1024): { buf: Buffer; lines: number; next: SpoolCursor; atEnd: boolean } {
     let { segment, offset } = from;
     for (;;) {
       const size = this.sizes.get(segment) ?? 0;
       if (offset < size) break;
       const later = this.segments.find((s) => s > segment);
-      if (later === undefined) return { buf: Buffer.alloc(0), lines: 0, next: { segment, offset } };
+      if (later === undefined) return { buf: Buffer.alloc(0), lines: 0, next: { segment, offset }, atEnd: true };
       segment = later; offset = 0;
     }
     const len = Math.min((this.sizes.get(segment) ?? 0) - offset, maxBytes);
@@ -114,7 +114,10 @@ export class Spool {
     let end = 0;
     let lines = 0;
     for (let nl = buf.indexOf(0x0a); nl >= 0 && lines < maxLines; nl = buf.indexOf(0x0a, end)) { end = nl + 1; lines++; }
-    return { buf: buf.subarray(0, end), lines, next: { segment, offset: offset + end } };
+    const next = { segment, offset: offset + end };
+    // Short of maxLines only because the segment ends here, not the spool: the caller need not wait for more.
+    const atEnd = next.offset >= (this.sizes.get(segment) ?? 0) && !this.segments.some((s) => s > segment);
+    return { buf: buf.subarray(0, end), lines, next, atEnd };
   }
 
   /** Marks everything up to `next` as written to InfluxDB, persisting the cursor and dropping drained segments. */

@@ -51,6 +51,7 @@ export const ConfigSchema = Type.Object(
         port: Port(0, 'Port of the private influxd (0 = a free port).'),
         batchSize: Type.Integer({ minimum: 1, default: 5000, description: 'Lines per write batch.' }),
         flushIntervalMs: Type.Integer({ minimum: 10, default: 250, description: 'Longest time a point waits before its batch is written.' }),
+        writeConcurrency: Type.Integer({ minimum: 1, maximum: 32, default: 4, description: 'Writes to InfluxDB in flight at once. The spool is split into this many lanes by series, so one series is always written in order; the spool is released only up to what every lane has written.' }),
         maxRetries: Type.Integer({ minimum: 0, default: 3, description: 'Failed write attempts tolerated before /health reports InfluxDB degraded. Retries never stop: accepted data waits in the spool.' }),
         retryMinDelayMs: Type.Integer({ minimum: 1, default: 250, description: 'First retry delay after a failed write; doubles per failure.' }),
         retryMaxDelayMs: Type.Integer({ minimum: 1, default: 10000, description: 'Longest retry delay between failed writes.' }),

@@ -11,6 +11,8 @@ import type { Logger } from '../../lib/logger.js';
 import type { InfluxStore } from '../storage/influx.js';
 import { DeadLetterStore, type DeadLetterReader } from './dead-letters.js';
 import { InfluxDrain } from './influx-drain.js';
+import { firstLines } from './drain-lanes.js';
+import { LineWriter } from '../storage/line-writer.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import type { TagEnricher } from './line-protocol.js';
 import { TelemetryPipeline } from './pipeline.js';
@@ -69,17 +71,17 @@ export async function startIngest(d: IngestDeps): Promise<Ingest> {
     const spool = new Spool({ dir: join(d.dataDir, 'spool'), maxBytes: config.ingest.spoolMaxBytes, fsyncIntervalMs: config.ingest.spoolFsyncMs });
     stops.push(() => spool.close());
     metrics.spoolCapacity.set(spool.maxBytes);
-    const writeApi = d.influx.writeApi({ batchSize: config.influx.batchSize + 1, flushInterval: 0, maxRetries: 0, gzipThreshold: config.influx.gzipThreshold });
+    const writer = new LineWriter(d.influx.settings, { gzipThreshold: config.influx.gzipThreshold });
     const drainLog = log.child({ module: 'influx-drain' });
-    const drain = new InfluxDrain(spool, writeApi, {
-      batchSize: config.influx.batchSize, flushIntervalMs: config.influx.flushIntervalMs, maxRetries: config.influx.maxRetries,
+    const drain = new InfluxDrain(spool, writer, {
+      batchSize: config.influx.batchSize, flushIntervalMs: config.influx.flushIntervalMs, maxRetries: config.influx.maxRetries, concurrency: config.influx.writeConcurrency,
       minRetryDelayMs: config.influx.retryMinDelayMs, maxRetryDelayMs: config.influx.retryMaxDelayMs,
     }, drainLog, {
-      onWritten: (lines, s) => { metrics.written.inc(lines.length); metrics.writeSeconds.observe(s); late?.observe(lines); },
+      onWritten: (lines, s, body) => { metrics.written.inc(lines); metrics.writeSeconds.observe(s); late?.observeBody(body); },
       onWriteError: () => metrics.writeErrors.inc(),
-      onRejected: (lines, message) => {
-        metrics.influxRejected.inc(lines.length);
-        deadLetters.add('influx_rejected', 'influxdb', message, Buffer.from(lines.slice(0, 5).join('\n')));
+      onRejected: (lines, body, message) => {
+        metrics.influxRejected.inc(lines);
+        deadLetters.add('influx_rejected', 'influxdb', message, firstLines(body, 5));
       },
     });
     drain.start();

@@ -45,10 +45,23 @@ export class LateRollups {
 
   /** Line protocol just written to InfluxDB (ms timestamps, the last token of each line). */
   observe(lines: readonly string[]): void {
+    this.observeBody(Buffer.from(`${lines.join('\n')}\n`));
+  }
+
+  /** Like observe(), for a body of line protocol as bytes (each line ending in a newline), as the drain writes it. */
+  observeBody(body: Buffer): void {
     const late = this.now() - LATE_MS;
-    for (const line of lines) {
-      const ts = Number(line.slice(line.lastIndexOf(' ') + 1));
-      if (!(ts < late)) continue;
+    for (let nl = body.indexOf(0x0a); nl >= 0; nl = body.indexOf(0x0a, nl + 1)) {
+      // The timestamp is the digits before the newline.
+      let ts = 0;
+      let scale = 1;
+      for (let i = nl - 1; i >= 0; i--) {
+        const c = body[i] as number;
+        if (c < 0x30 || c > 0x39) break;
+        ts += (c - 0x30) * scale;
+        scale *= 10;
+      }
+      if (scale === 1 || !(ts < late)) continue; // no timestamp: nothing to widen the range with
       if (ts < this.from) this.from = ts;
       if (ts > this.to) this.to = ts;
     }

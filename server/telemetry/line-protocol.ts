@@ -41,10 +41,44 @@ function num(v: number): string {
   return String(v);
 }
 
+// Escaped field keys by metric name: the same few dozen names on every line. Bounded, in case a caller
+// passes names that are not from the catalog.
+const FIELD_KEYS = new Map<string, string>();
+function fieldKey(name: string): string {
+  let key = FIELD_KEYS.get(name);
+  if (key === undefined) {
+    key = escapeKey(name);
+    if (FIELD_KEYS.size < 4096) FIELD_KEYS.set(name, key);
+  }
+  return key;
+}
+
+function fields(metrics: TelemetryReading['metrics']): string {
+  let out = '';
+  for (const name in metrics) out += `${out ? ',' : ''}${fieldKey(name)}=${num(metrics[name] as number)}`;
+  return out;
+}
+
 export function readingToLine(r: TelemetryReading, enrich: TagEnricher = noExtraTags): string {
-  let fields = '';
-  for (const name in r.metrics) fields += `${fields ? ',' : ''}${escapeKey(name)}=${num(r.metrics[name] as number)}`;
-  return `${head(TELEMETRY_MEASUREMENT, r, enrich)} ${fields} ${Math.round(r.ts)}`;
+  return `${head(TELEMETRY_MEASUREMENT, r, enrich)} ${fields(r.metrics)} ${Math.round(r.ts)}`;
+}
+
+/**
+ * Readings as line protocol text, every line ending in a newline, ready for the spool. The measurement and
+ * tags are built once per run of readings of one scanner (the samples of one message), not per reading.
+ */
+export function readingsToText(readings: readonly TelemetryReading[], enrich: TagEnricher = noExtraTags): string {
+  let out = '';
+  let prev: TelemetryReading | undefined;
+  let prefix = '';
+  for (const r of readings) {
+    if (prev === undefined || r.scannerId !== prev.scannerId || r.site !== prev.site || r.modality !== prev.modality) {
+      prefix = `${head(TELEMETRY_MEASUREMENT, r, enrich)} `;
+      prev = r;
+    }
+    out += `${prefix}${fields(r.metrics)} ${Math.round(r.ts)}\n`;
+  }
+  return out;
 }
 
 export function statusToLine(s: StatusChange, enrich: TagEnricher = noExtraTags): string {

@@ -8,7 +8,7 @@ import type { RejectSink, TelemetrySink } from '../../collectors/scanner-telemet
 import type { EventBus } from '../../lib/event-bus.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { eventToLine, noExtraTags, readingToLine, statusToLine, type TagEnricher } from './line-protocol.js';
+import { eventToLine, noExtraTags, readingsToText, statusToLine, type TagEnricher } from './line-protocol.js';
 import type { Spool } from './spool.js';
 
 export class TelemetryPipeline implements TelemetrySink, RejectSink {
@@ -21,10 +21,8 @@ export class TelemetryPipeline implements TelemetrySink, RejectSink {
   ) {}
 
   accept(m: AcceptedMessage): void {
-    const lines = m.channel === 'telemetry' ? m.readings.map((r) => readingToLine(r, this.enrich))
-      : m.channel === 'status' ? m.statuses.map((s) => statusToLine(s, this.enrich))
-        : m.events.map((e) => eventToLine(e, this.enrich));
-    this.spool.append(lines);
+    if (m.channel === 'telemetry') this.spool.appendText(readingsToText(m.readings, this.enrich));
+    else this.spool.append(m.channel === 'status' ? m.statuses.map((s) => statusToLine(s, this.enrich)) : m.events.map((e) => eventToLine(e, this.enrich)));
     this.metrics.messages.inc({ result: 'accepted' });
     if (m.channel === 'telemetry') {
       this.metrics.readings.inc(m.readings.length);

@@ -40,10 +40,11 @@ test('every panel of the PACS page shows data from the simulated PACS', async ()
   for (const id of PANELS) {
     await until(`panel ${id} with data`, async () => (await panel.getByTestId(`panel-${id}`).getAttribute('data-has-data')) === 'true', 30_000);
   }
-  // Charts drew lines / bars, not just their frames.
+  // Charts drew lines / bars, not just their frames. Recharts draws after the data arrives (and animates
+  // bars in), so wait for the marks rather than counting them at once.
   for (const id of ['latency', 'failures', 'tiers', 'association']) {
-    const marks = await panel.getByTestId(`panel-${id}`).locator('.recharts-line-curve, .recharts-bar-rectangle path, .recharts-rectangle').count();
-    assert.ok(marks > 0, `panel ${id} draws its data`);
+    const marks = panel.getByTestId(`panel-${id}`).locator('.recharts-line-curve, .recharts-bar-rectangle path, .recharts-rectangle');
+    await until(`panel ${id} draws its data`, async () => (await marks.count()) > 0, 15_000);
   }
   assert.match((await panel.getByTestId('tier-sim-pacs-archive').textContent()) ?? '', /full in \d+ days/);
   await page.screenshot({ path: `${ARTIFACTS}/pacs.png`, fullPage: true });

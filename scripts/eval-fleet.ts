@@ -26,6 +26,7 @@ const spec = {
     m: { type: 'string', description: '... among the last m scores' },
     'persist-h': { type: 'string', description: 'override the predictive rule: hours a forecast must stay inside the horizon' },
     'horizon-days': { type: 'string', description: 'override the predictive rule: horizon (late bound of the 90 % band) in days' },
+    'ignore-first-h': { type: 'string', default: '24', description: 'alarms in each run\'s first hours are not counted (untrained detectors; 0 counts the first day too, as a start of the live server sees it)' },
     'forecast-every-s': { type: 'string', default: '600', description: 'forecast cadence (live: models.forecastEveryMs); coarser here for speed' },
     grid: { type: 'string', description: 'JSON of gate settings to compare on the same signals, e.g. {"n":[2,3],"m":[300,500],"persistH":[0,2]}' },
     'signals-dir': { type: 'string', description: 'cache detector and forecast signals here (the slow part) and reuse them' },
@@ -46,7 +47,7 @@ const gates: GateOptions = {
     ...(a['persist-h'] ? { persistMs: num('persist-h') * 3_600_000 } : {}),
     ...(a['horizon-days'] ? { horizonMs: num('horizon-days') * 86_400_000, recoverHorizonMs: num('horizon-days') * 1.2 * 86_400_000 } : {}),
   },
-  ignoreFirstMs: 86_400_000,
+  ignoreFirstMs: num('ignore-first-h') * 3_600_000,
 };
 // The live forecaster's settings (config defaults), except the cadence.
 const m = loadConfig({}).models;

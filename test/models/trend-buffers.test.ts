@@ -47,3 +47,18 @@ test('a slow leak: two days of data forecast days ahead from the coarse buffer; 
   assert.ok(Math.abs(f.etaMs / H - 102) < 3, `${f.etaMs / H} h, expected about 102`);
   assert.equal(cycle.forecast(26, 'above', 48 * H), null);
 });
+
+test('the hours after a start: the rising half of a daily cycle is not a trend until a whole day is seen', () => {
+  // Room temperature as the simulator draws it (a daily swing, 0.8 °C, plus the heat of exams), sampled every
+  // 120 s from its night-time low, forecast toward its 24 °C warning limit with the live spans (fine buffer 2 h,
+  // coarse 48 h, at least 5 min of data, a 7-day horizon).
+  const live = { ...policy, coarseStepMs: 240_000, fineSpanMs: 2 * H, minSpanMs: 5 * 60_000, horizonMs: 7 * 24 * H };
+  const b = new TrendBuffers(live);
+  const seen: number[] = [];
+  for (let t = 0; t <= 20 * H; t += 120_000) {
+    const load = (t / H) % 1 < 0.6 ? 1 : 0;
+    b.push(t, 20.5 + 0.8 * Math.sin((2 * Math.PI * t) / (24 * H) - Math.PI / 2) + 0.4 * load + noise(t / 120_000));
+    if (t % (10 * 60_000) === 0 && b.forecast(24, 'above', t)) seen.push(t / H);
+  }
+  assert.deepEqual(seen, [], `forecasts at hours ${seen.map((h) => h.toFixed(1)).join(', ')}`);
+});

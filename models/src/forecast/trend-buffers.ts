@@ -29,8 +29,8 @@ export interface TrendPolicy {
   minSpanMs: number;
   /**
    * False for a metric that follows exam load (power, tube and coil temperatures): its ramps within the
-   * hour are exams, so only the coarse buffer may forecast it, and only once it spans a whole day (the
-   * daily exam cycle seen whole, as in eval:fleet).
+   * hour are exams, so only the coarse buffer may forecast it (which needs a whole day of data, the daily
+   * exam cycle seen whole, as for every metric).
    */
   fine?: boolean;
 }
@@ -68,7 +68,9 @@ export class TrendBuffers {
   forecast(limit: number, direction: 'above' | 'below', nowMs: number): ThresholdForecast | null {
     const p = this.policy;
     for (const b of p.fine === false ? [this.coarse] : [this.fine, this.coarse]) {
-      const minSpan = p.fine === false ? Math.max(p.minSpanMs, DAY) : p.minSpanMs;
+      // The coarse buffer is for slow leaks and drift: it forecasts only once it spans a whole day, so a
+      // daily cycle seen in part (room temperature and humidity in the hours after a start) is not a trend.
+      const minSpan = b === this.coarse ? Math.max(p.minSpanMs, DAY) : p.minSpanMs;
       if (b.samples.length < p.minSamples || b.spanMs < minSpan) continue;
       const f = forecastTimeToThreshold(b.samples, { limit, direction, nowMs, minSamples: p.minSamples, maxHorizonMs: p.horizonMs });
       if (f && f.highMs <= p.horizonMs && f.etaMs <= p.maxExtrapolation * b.spanMs) return f;

@@ -63,21 +63,10 @@ export function readingToLine(r: TelemetryReading, enrich: TagEnricher = noExtra
   return `${head(TELEMETRY_MEASUREMENT, r, enrich)} ${fields(r.metrics)} ${Math.round(r.ts)}`;
 }
 
-/**
- * Readings as line protocol text, every line ending in a newline, ready for the spool. The measurement and
- * tags are built once per run of readings of one scanner (the samples of one message), not per reading.
- */
+/** Readings as line protocol text, every line ending in a newline, ready for the spool. */
 export function readingsToText(readings: readonly TelemetryReading[], enrich: TagEnricher = noExtraTags): string {
   let out = '';
-  let prev: TelemetryReading | undefined;
-  let prefix = '';
-  for (const r of readings) {
-    if (prev === undefined || r.scannerId !== prev.scannerId || r.site !== prev.site || r.modality !== prev.modality) {
-      prefix = `${head(TELEMETRY_MEASUREMENT, r, enrich)} `;
-      prev = r;
-    }
-    out += `${prefix}${fields(r.metrics)} ${Math.round(r.ts)}\n`;
-  }
+  for (const r of readings) out += `${readingToLine(r, enrich)}\n`;
   return out;
 }
 

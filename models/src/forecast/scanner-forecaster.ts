@@ -2,6 +2,7 @@
 // forecast at a fixed cadence. The live scoring worker and eval:fleet both use this class, so the forecasts
 // the alert gates see offline are the ones the server publishes.
 import type { MetricDefinition } from '../../../contracts/metric-catalog.js';
+import { Cadence } from '../anomaly/cadence.js';
 import { TrendBuffers, type TrendPolicy } from './trend-buffers.js';
 
 export interface ForecastLimit { metric: string; limit: number; direction: 'above' | 'below'; followsLoad: boolean }
@@ -47,11 +48,12 @@ export class ScannerForecaster {
   /** One pair of buffers per metric, shared by its low and high limits. */
   private readonly trends = new Map<string, TrendBuffers>();
   private readonly predicted = new Set<ForecastLimit>();
-  private last = Number.NEGATIVE_INFINITY;
 
   private readonly limits: readonly ForecastLimit[];
+  private readonly cadence: Cadence;
 
-  constructor(limits: readonly ForecastLimit[], private readonly settings: ForecastSettings) {
+  constructor(limits: readonly ForecastLimit[], settings: ForecastSettings) {
+    this.cadence = new Cadence(settings.forecastEveryMs);
     const policy = trendPolicy(settings);
     this.limits = settings.loadFollowing ? limits : limits.filter((l) => !l.followsLoad);
     for (const l of this.limits) if (!this.trends.has(l.metric)) this.trends.set(l.metric, new TrendBuffers({ ...policy, fine: !l.followsLoad }));
@@ -63,8 +65,7 @@ export class ScannerForecaster {
       const v = metrics[metric];
       if (v !== undefined) trend.push(ts, v);
     }
-    if (ts - this.last < this.settings.forecastEveryMs) return [];
-    this.last = ts;
+    if (!this.cadence.due(ts)) return [];
     const out: MetricForecast[] = [];
     for (const l of this.limits) {
       const f = this.trends.get(l.metric)!.forecast(l.limit, l.direction, ts);
